@@ -1,0 +1,39 @@
+# The two set-up commands are `make run` and `make test`; both create the environment
+# they need, so a fresh machine with Python 3.11 and make is enough.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint fuzz clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (with venv) first." >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(PY) setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@if [ -d web ]; then \
+		$(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT); \
+	else \
+		echo "The web service is not built yet; the library and its command line are ready:"; \
+		$(VENV)/bin/intake --help; \
+	fi
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/bench_read.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check intake tests bench
+	$(VENV)/bin/mypy intake
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,424 @@
+"""Walk a pypdf document once: the AcroForm field tree, every page's annotations, and the
+actions a file carries. Private to :mod:`intake.pdf`, the only other module that sees pypdf.
+
+The field tree is walked exactly once, by hand, with our own bounds on depth and count:
+``get_fields()`` keeps only one of two fields with the same name and gives no pages, and
+``get_form_text_fields()`` would walk the tree a second time. Widgets that no field in the
+tree reaches (files re-saved by some viewers drop /AcroForm) are found through the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
+
+from intake.errors import TooComplexError
+from intake.fields import (
+    FieldKind,
+    FieldSource,
+    FormField,
+    Option,
+    Rect,
+    Value,
+    Widget,
+    clean_label,
+    clean_text,
+    decode_bytes,
+    looks_like_signature,
+)
+from intake.files import Limits
+
+_INHERITED = ("/FT", "/Ff", "/V", "/DV", "/Opt", "/MaxLen")
+_READ_ONLY, _REQUIRED = 1 << 0, 1 << 1
+_MULTILINE, _COMB = 1 << 12, 1 << 24
+_RADIO, _PUSHBUTTON = 1 << 15, 1 << 16
+_DANGEROUS_ANNOTS = {"/FileAttachment": "embedded_file", "/RichMedia": "rich_media",
+                     "/Screen": "rich_media", "/Movie": "rich_media", "/Sound": "rich_media"}
+_ACTIONS = {"/JavaScript": "javascript", "/Launch": "launch", "/SubmitForm": "submit_form",
+            "/ImportData": "submit_form", "/RichMediaExecute": "rich_media", "/GoToE": "embedded_file"}
+_MAX_ACTION_CHAIN = 32
+
+
+@dataclass
+class Walk:
+    """What one pass over the document found."""
+
+    fields: list[FormField] = field(default_factory=list)
+    actions: set[str] = field(default_factory=set)
+    field_actions: set[str] = field(default_factory=set)
+    encoding_problems: list[str] = field(default_factory=list)
+
+
+def walk(reader: PdfReader, limits: Limits) -> Walk:
+    return _Walker(reader, limits).run()
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _key(ref: Any, obj: Any) -> int | tuple[int, int]:
+    if isinstance(ref, IndirectObject):
+        return (ref.idnum, ref.generation)
+    return id(obj)
+
+
+def _string(obj: Any) -> tuple[str, bool]:
+    obj = _resolve(obj)
+    if isinstance(obj, ByteStringObject):
+        return decode_bytes(bytes(obj))
+    if isinstance(obj, str):
+        return str(obj), False
+    return "", False
+
+
+def _name(obj: Any) -> str | None:
+    obj = _resolve(obj)
+    return str(obj)[1:] if isinstance(obj, NameObject) else None
+
+
+class _Walker:
+    def __init__(self, reader: PdfReader, limits: Limits) -> None:
+        self.reader = reader
+        self.limits = limits
+        self.result = Walk()
+        self.widget_pages: dict[int | tuple[int, int], int] = {}
+        self.page_numbers: dict[int | tuple[int, int], int] = {}
+        self.page_widgets: list[tuple[Any, DictionaryObject]] = []
+        self.seen_widgets: set[int | tuple[int, int]] = set()
+        self.seen_nodes: set[int | tuple[int, int]] = set()
+        self.nodes = 0
+
+    def run(self) -> Walk:
+        root = _resolve(self.reader.trailer.get("/Root"))
+        self._scan_pages()
+        if isinstance(root, DictionaryObject):
+            self._scan_catalog(root)
+            acro = _resolve(root.get("/AcroForm"))
+            if isinstance(acro, DictionaryObject):
+                fields = _resolve(acro.get("/Fields"))
+                if isinstance(fields, ArrayObject):
+                    for ref in fields:
+                        self._visit_top(ref)
+        self._collect_orphans()
+        return self.result
+
+    def _scan_catalog(self, root: DictionaryObject) -> None:
+        open_action = _resolve(root.get("/OpenAction"))
+        if isinstance(open_action, DictionaryObject):
+            kinds = self._actions(open_action)
+            self.result.actions.update(kinds)
+            if kinds:
+                self.result.actions.add("open_action")
+        if root.get("/AA") is not None:
+            self.result.actions.add("additional_actions")
+            self.result.actions.update(self._additional_actions(root.get("/AA")))
+        names = _resolve(root.get("/Names"))
+        if isinstance(names, DictionaryObject):
+            if names.get("/JavaScript") is not None:
+                self.result.actions.add("javascript")
+            if names.get("/EmbeddedFiles") is not None:
+                self.result.actions.add("embedded_file")
+
+    def _scan_pages(self) -> None:
+        total = 0
+        for number, page in enumerate(self.reader.pages, start=1):
+            if page.indirect_reference is not None:
+                self.page_numbers[_key(page.indirect_reference, page)] = number
+            if page.get("/AA") is not None:
+                self.result.actions.update(self._additional_actions(page.get("/AA")))
+            annots = _resolve(page.get("/Annots"))
+            if not isinstance(annots, ArrayObject):
+                continue
+            total += len(annots)
+            if total > self.limits.max_annotations:
+                raise TooComplexError("too many annotations", limit=self.limits.max_annotations)
+            for ref in annots:
+                annot = _resolve(ref)
+                if not isinstance(annot, DictionaryObject):
+                    continue
+                subtype = annot.get("/Subtype")
+                if subtype == "/Widget":
+                    self.widget_pages[_key(ref, annot)] = number
+                    self.page_widgets.append((ref, annot))
+                    continue
+                if subtype in _DANGEROUS_ANNOTS:
+                    self.result.actions.add(_DANGEROUS_ANNOTS[subtype])
+                action = _resolve(annot.get("/A"))
+                if isinstance(action, DictionaryObject):
+                    self.result.actions.update(self._actions(action))
+
+    def _actions(self, action: DictionaryObject) -> set[str]:
+        """The dangerous kinds in an action and its /Next chain; nothing is executed."""
+        found: set[str] = set()
+        pending: list[Any] = [action]
+        steps = 0
+        while pending and steps < _MAX_ACTION_CHAIN:
+            steps += 1
+            current = _resolve(pending.pop())
+            if isinstance(current, ArrayObject):
+                pending.extend(current[:_MAX_ACTION_CHAIN])
+                continue
+            if not isinstance(current, DictionaryObject):
+                continue
+            kind = _ACTIONS.get(str(current.get("/S", "")))
+            if kind:
+                found.add(kind)
+            if current.get("/Next") is not None:
+                pending.append(current.get("/Next"))
+        return found
+
+    def _additional_actions(self, aa: Any) -> set[str]:
+        aa = _resolve(aa)
+        found: set[str] = set()
+        if isinstance(aa, DictionaryObject):
+            for trigger in list(aa.values())[:_MAX_ACTION_CHAIN]:
+                action = _resolve(trigger)
+                if isinstance(action, DictionaryObject):
+                    found |= self._actions(action)
+        return found
+
+    def _visit_top(self, ref: Any) -> None:
+        """Some writers list terminal fields in /Fields directly; their /Parent gives the name."""
+        node = _resolve(ref)
+        parent = _resolve(node.get("/Parent")) if isinstance(node, DictionaryObject) else None
+        if isinstance(parent, DictionaryObject):
+            name, attrs = self._qualified(parent)
+            self._visit(ref, name, attrs, 1)
+        else:
+            self._visit(ref, "", {}, 0)
+
+    def _visit(self, ref: Any, parent: str, inherited: dict[str, Any], depth: int) -> None:
+        node = _resolve(ref)
+        if not isinstance(node, DictionaryObject):
+            return
+        key = _key(ref, node)
+        if key in self.seen_nodes:
+            return
+        self.seen_nodes.add(key)
+        self.nodes += 1
+        if depth > self.limits.max_field_depth:
+            raise TooComplexError("form fields nested too deeply", limit=self.limits.max_field_depth)
+        if self.nodes > self.limits.max_field_nodes:
+            raise TooComplexError("too many form field objects", limit=self.limits.max_field_nodes)
+        partial, _ = _string(node.get("/T")) if "/T" in node else ("", False)
+        name = f"{parent}.{partial}" if parent and partial else (partial or parent)
+        attrs = dict(inherited)
+        for attr in _INHERITED:
+            if attr in node:
+                attrs[attr] = node[attr]
+        kids = _resolve(node.get("/Kids"))
+        child_fields: list[Any] = []
+        widgets: list[tuple[Any, DictionaryObject]] = []
+        if isinstance(kids, ArrayObject):
+            for kid_ref in kids:
+                kid = _resolve(kid_ref)
+                if not isinstance(kid, DictionaryObject):
+                    continue
+                (child_fields if "/T" in kid else widgets).append(kid_ref if "/T" in kid else (kid_ref, kid))
+        if child_fields:
+            for child in child_fields:
+                self._visit(child, name, attrs, depth + 1)
+            if not widgets:
+                return
+        if "/T" not in node and not parent:
+            return
+        if not widgets and (node.get("/Subtype") == "/Widget" or "/Rect" in node):
+            widgets = [(ref, node)]
+        self._add_terminal(node, name, attrs, widgets, FieldSource.ACROFORM)
+
+    def _add_terminal(self, node: DictionaryObject, name: str, attrs: dict[str, Any],
+                      widgets: list[tuple[Any, DictionaryObject]], source: FieldSource) -> None:
+        if len(self.result.fields) >= self.limits.max_fields:
+            raise TooComplexError("too many form fields", limit=self.limits.max_fields)
+        for w_ref, w in widgets:
+            self.seen_widgets.add(_key(w_ref, w))
+            for trigger in ("/A", "/AA"):
+                if w.get(trigger) is not None:
+                    found = (self._actions(_resolve(w[trigger])) if trigger == "/A"
+                             else self._additional_actions(w[trigger]))
+                    self.result.field_actions |= found
+        if node.get("/AA") is not None:
+            self.result.field_actions |= self._additional_actions(node.get("/AA"))
+        self.result.fields.append(self._build(node, name, attrs, widgets, source))
+
+    def _build(self, node: DictionaryObject, name: str, attrs: dict[str, Any],
+               widgets: list[tuple[Any, DictionaryObject]], source: FieldSource) -> FormField:
+        ft = attrs.get("/FT")
+        flags = _int(attrs.get("/Ff"))
+        label, _ = _string(node.get("/TU")) if "/TU" in node else ("", False)
+        placed = tuple(self._widget(w_ref, w, ft == "/Btn") for w_ref, w in widgets)
+        max_len = _int(attrs.get("/MaxLen")) or None
+        common: dict[str, Any] = {
+            "name": name, "label": clean_label(label), "widgets": placed, "source": source,
+            "required": bool(flags & _REQUIRED), "read_only": bool(flags & _READ_ONLY),
+        }
+        if ft == "/Btn":
+            if flags & _PUSHBUTTON:
+                return FormField(kind=FieldKind.BUTTON, **common)
+            kind = FieldKind.RADIO if flags & _RADIO else FieldKind.CHECKBOX
+            shown = [_name(w.get("/AS")) for _, w in widgets]
+            value, exports = _button_value(attrs, placed, kind, shown)
+            return FormField(kind=kind, value=value, exports=exports, **common)
+        if ft == "/Ch":
+            options = _options(attrs.get("/Opt"))
+            return FormField(kind=FieldKind.CHOICE, value=self._choice_value(attrs.get("/V"), name),
+                             options=options, **common)
+        if ft == "/Sig":
+            signed = isinstance(_resolve(attrs.get("/V")), DictionaryObject)
+            return FormField(kind=FieldKind.SIGNATURE, value=signed,
+                             signed="digital" if signed else None, **common)
+        text = self._text_value(attrs.get("/V"), name)
+        typed = text is not None and looks_like_signature(name, common["label"])
+        return FormField(kind=FieldKind.TEXT, value=text, multiline=bool(flags & _MULTILINE),
+                         comb=bool(flags & _COMB) and max_len is not None, max_length=max_len,
+                         signed="typed" if typed else None, **common)
+
+    def _text_value(self, raw: Any, name: str) -> str | None:
+        raw = _resolve(raw)
+        if raw is None or isinstance(raw, (DictionaryObject, ArrayObject)):
+            return None
+        if isinstance(raw, NameObject):
+            return clean_text(str(raw)[1:])
+        text, guessed = _string(raw) if isinstance(raw, (str, bytes)) else (str(raw), False)
+        if guessed:
+            self.result.encoding_problems.append(name)
+        return clean_text(text)
+
+    def _choice_value(self, raw: Any, name: str) -> Value:
+        raw = _resolve(raw)
+        if isinstance(raw, ArrayObject):
+            picked = tuple(v for v in (self._text_value(item, name) for item in raw) if v is not None)
+            return picked or None
+        return self._text_value(raw, name)
+
+    def _widget(self, ref: Any, widget: DictionaryObject, button: bool) -> Widget:
+        page = self.widget_pages.get(_key(ref, widget))
+        if page is None:
+            page_ref = widget.get("/P")
+            if isinstance(page_ref, IndirectObject):
+                page = self.page_numbers.get(_key(page_ref, None))
+        on_state = _on_state(widget) if button else None
+        return Widget(page=page, rect=_rect(widget.get("/Rect")), on_state=on_state)
+
+    def _collect_orphans(self) -> None:
+        """Fields whose widgets sit on pages but that the AcroForm tree does not reach."""
+        groups: dict[int | tuple[int, int], tuple[DictionaryObject, list[tuple[Any, DictionaryObject]]]] = {}
+        for ref, annot in self.page_widgets:
+            if _key(ref, annot) in self.seen_widgets:
+                continue
+            owner_ref: Any = ref
+            owner: DictionaryObject = annot
+            if "/T" not in annot:
+                parent = _resolve(annot.get("/Parent"))
+                if not isinstance(parent, DictionaryObject):
+                    continue
+                owner_ref, owner = annot.get("/Parent"), parent
+            groups.setdefault(_key(owner_ref, owner), (owner, []))[1].append((ref, annot))
+        for owner, widgets in groups.values():
+            name, attrs = self._qualified(owner)
+            if name:
+                self._add_terminal(owner, name, attrs, widgets, FieldSource.ANNOTATION)
+
+    def _qualified(self, node: DictionaryObject) -> tuple[str, dict[str, Any]]:
+        parts: list[str] = []
+        attrs: dict[str, Any] = {}
+        current: Any = node
+        for _ in range(self.limits.max_field_depth):
+            if not isinstance(current, DictionaryObject):
+                break
+            for attr in _INHERITED:
+                if attr in current and attr not in attrs:
+                    attrs[attr] = current[attr]
+            if "/T" in current:
+                parts.append(_string(current.get("/T"))[0])
+            current = _resolve(current.get("/Parent"))
+        return ".".join(reversed(parts)), attrs
+
+
+def _int(obj: Any) -> int:
+    obj = _resolve(obj)
+    try:
+        return int(obj) if obj is not None else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def _rect(obj: Any) -> Rect | None:
+    obj = _resolve(obj)
+    if not isinstance(obj, ArrayObject) or len(obj) != 4:
+        return None
+    try:
+        x0, y0, x1, y1 = (round(float(_resolve(v)), 2) for v in obj)
+    except (TypeError, ValueError):
+        return None
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _on_state(widget: DictionaryObject) -> str | None:
+    ap = _resolve(widget.get("/AP"))
+    if not isinstance(ap, DictionaryObject):
+        return None
+    for appearance in ("/N", "/D"):
+        states = _resolve(ap.get(appearance))
+        if isinstance(states, DictionaryObject) and not isinstance(states, StreamObject):
+            for state in states:
+                if state != "/Off":
+                    return str(state)[1:]
+    return None
+
+
+def _options(raw: Any) -> tuple[Option, ...]:
+    raw = _resolve(raw)
+    if not isinstance(raw, ArrayObject):
+        return ()
+    out: list[Option] = []
+    for item in raw:
+        item = _resolve(item)
+        if isinstance(item, ArrayObject) and len(item) >= 2:
+            export, display = _string(item[0])[0], _string(item[1])[0]
+        else:
+            export = display = _string(item)[0]
+        out.append(Option(export=export.strip(), display=display.strip()))
+    return tuple(out)
+
+
+def _button_value(attrs: dict[str, Any], widgets: tuple[Widget, ...], kind: FieldKind,
+                  shown: list[str | None]) -> tuple[Value, tuple[str, ...]]:
+    """Map the on-state names to export values (through /Opt when it is there)."""
+    states = list(dict.fromkeys(w.on_state for w in widgets if w.on_state))
+    opt = [o.export for o in _options(attrs.get("/Opt"))]
+    exports_by_state = {s: _export(s, opt) for s in states}
+    exports = tuple(dict.fromkeys(exports_by_state.values()))
+    chosen = _name(attrs.get("/V"))
+    if chosen is None:
+        raw = _resolve(attrs.get("/V"))
+        chosen = str(raw) if isinstance(raw, str) and raw else None
+    if chosen is None and len(widgets) == 1:
+        chosen = shown[0]
+    if chosen in (None, "Off", ""):
+        selected = None
+    else:
+        assert chosen is not None
+        selected = exports_by_state.get(chosen, _export(chosen, opt))
+    if kind is FieldKind.CHECKBOX and len(exports) <= 1:
+        return selected is not None, exports
+    return selected, exports
+
+
+def _export(state: str, opt: list[str]) -> str:
+    """An on-state is its own export value, unless /Opt maps state indices to real values."""
+    if opt and state.isdigit() and int(state) < len(opt):
+        return opt[int(state)]
+    return state
+

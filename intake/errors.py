@@ -1,0 +1,88 @@
+"""The one exception tree of ``intake``; every class carries a stable ``code``.
+
+Raise when a call cannot do its job at all (a file that is not a PDF, a service file
+with a mistake in it); a check that ran reports problems in its report instead. Codes are
+public ids that other apps store: never derive them from class names, never rename one.
+
+    IntakeError                      intake.error
+    ├── SourceError                  source.unreadable   (a path that cannot be opened...)
+    ├── FileProblemError             file.*              (the file itself is unusable)
+    │   ├── EmptyFileError           file.empty
+    │   ├── NotPdfError              file.not_pdf
+    │   ├── WrongTypeError           file.wrong_type
+    │   ├── DamagedFileError         file.damaged
+    │   ├── EncryptedFileError       file.encrypted
+    │   ├── TooLargeError            file.too_large
+    │   ├── TooManyPagesError        file.too_many_pages
+    │   └── TooComplexError          file.too_complex
+    └── UsageError                   usage.invalid       (a caller passed something we cannot use)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class IntakeError(Exception):
+    """Base of every error ``intake`` raises on purpose."""
+
+    code = "intake.error"
+
+    def __init__(self, message: str = "", **params: Any) -> None:
+        super().__init__(message or self.code)
+        self.params: Mapping[str, Any] = params
+
+
+class SourceError(IntakeError):
+    """The source could not be read at all (missing path, unreadable object)."""
+
+    code = "source.unreadable"
+
+
+class UsageError(IntakeError):
+    """A caller passed arguments that make no sense together."""
+
+    code = "usage.invalid"
+
+
+class FileProblemError(IntakeError):
+    """The file itself is unusable; the checker turns this into a problem in the report."""
+
+    code = "file.unusable"
+
+
+class EmptyFileError(FileProblemError):
+    code = "file.empty"
+
+
+class NotPdfError(FileProblemError):
+    code = "file.not_pdf"
+
+
+class WrongTypeError(FileProblemError):
+    """A known file type (a photo, say) where a PDF was needed."""
+
+    code = "file.wrong_type"
+
+
+class DamagedFileError(FileProblemError):
+    code = "file.damaged"
+
+
+class EncryptedFileError(FileProblemError):
+    code = "file.encrypted"
+
+
+class TooLargeError(FileProblemError):
+    code = "file.too_large"
+
+
+class TooManyPagesError(FileProblemError):
+    code = "file.too_many_pages"
+
+
+class TooComplexError(FileProblemError):
+    """Past a structural limit (fields, nesting, objects): refusing is safer than trying."""
+
+    code = "file.too_complex"

@@ -1,0 +1,444 @@
+"""Read a PDF form: its fields (AcroForm and XFA), its text layer, and what is wrong with it.
+
+The only public door to pypdf and pdfplumber (its private helpers ``_acroform`` and
+``_xfa`` do the walking). Fields come from pypdf alone; pdfplumber is imported and run only
+when someone asks for page text. Every exception a parser raises, including the
+``RecursionError``, ``OverflowError`` and ``NotImplementedError`` that escape pypdf's own
+classes, stops at this boundary and becomes an :class:`intake.IntakeError` or a problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pypdf
+from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+from intake import _acroform, _xfa
+from intake.errors import (
+    DamagedFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    FileProblemError,
+    NotPdfError,
+    TooComplexError,
+    TooLargeError,
+    TooManyPagesError,
+    WrongTypeError,
+)
+from intake.fields import FieldKind, FormField, Value
+from intake.files import Limits, Source, Upload
+from intake.report import Problem
+
+XfaKind = Literal["none", "static", "dynamic"]
+
+_log = logging.getLogger(__name__)
+# Actions that reach outside the document. Scripts and submit buttons are everywhere in
+# government forms, so they are flagged in ``actions`` for clerks but not shown to citizens.
+_UNSAFE = frozenset({"launch", "embedded_file", "rich_media"})
+_MB = 1024 * 1024
+_CONTENT_SCAN_BYTES = 8 * _MB
+# pypdf notes many harmless quirks; these mean it had to rebuild the file's structure.
+_SERIOUS_REPAIR = re.compile(r"startxref|xref|header|EOF|trailer|Object \d+ \d+ found|rebuil", re.IGNORECASE)
+# Tj, TJ, ' and " show text; a font declared in /Resources alone proves nothing.
+_TEXT_OPERATOR = re.compile(rb"(?:\)|>|\])\s*(?:Tj|TJ|'|\")")
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s+/")
+
+
+@dataclass(frozen=True)
+class PdfForm:
+    """What one PDF holds. Text is extracted on first use and cached, never up front."""
+
+    name: str
+    sha256: str
+    page_count: int
+    fields: tuple[FormField, ...]
+    xfa: XfaKind
+    encrypted: bool
+    actions: frozenset[str]
+    repaired: bool
+    problems: tuple[Problem, ...]
+    _data: bytes = field(repr=False, compare=False)
+    _limits: Limits = field(repr=False, compare=False, default=Limits())
+    _layers: tuple[tuple[bool, ...], tuple[bool, ...]] | None = field(default=None, repr=False, compare=False)
+    _texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def text_layer(self) -> tuple[bool, ...]:
+        """Per page: does it show any text. Worked out on first use for fillable forms."""
+        return self._page_layers()[0]
+
+    @property
+    def image_pages(self) -> tuple[bool, ...]:
+        return self._page_layers()[1]
+
+    def _page_layers(self) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+        with self._lock:
+            if self._layers is None:
+                with _parsing(self._limits):
+                    reader, _ = _open(Upload(self.name, self._data))
+                    object.__setattr__(self, "_layers", _layers(reader))
+            assert self._layers is not None
+            return self._layers
+
+    @property
+    def is_xfa(self) -> bool:
+        return self.xfa != "none"
+
+    @property
+    def has_javascript(self) -> bool:
+        return "javascript" in self.actions
+
+    @property
+    def has_launch(self) -> bool:
+        return "launch" in self.actions
+
+    @property
+    def has_embedded_files(self) -> bool:
+        return "embedded_file" in self.actions
+
+    @property
+    def scanned_pages(self) -> tuple[int, ...]:
+        """1-based pages that show an image and have no text layer."""
+        return tuple(i for i, (text, image) in enumerate(zip(self.text_layer, self.image_pages, strict=True), 1)
+                     if image and not text)
+
+    def field(self, name: str) -> FormField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def values(self) -> dict[str, Value]:
+        """Name -> normalised value; with duplicate names the first filled one wins."""
+        out: dict[str, Value] = {}
+        for f in self.fields:
+            if f.name not in out or out[f.name] in (None, False):
+                out[f.name] = f.value
+        return out
+
+    def text(self, page: int | None = None) -> str:
+        """Text of one 1-based page, or of the whole file, extracted once and cached."""
+        wanted = list(range(1, self.page_count + 1)) if page is None else [page]
+        if any(p < 1 or p > self.page_count for p in wanted):
+            raise IndexError(f"page {page} is not in this {self.page_count}-page file")
+        with self._lock:
+            missing = [p for p in wanted if p not in self._texts]
+            if missing:
+                self._texts.update(_extract_text(self._data, missing, self._limits))
+        return "\n".join(self._texts[p] for p in wanted)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "file": self.name,
+            "sha256": self.sha256,
+            "pages": self.page_count,
+            "xfa": self.xfa,
+            "encrypted": self.encrypted,
+            "repaired": self.repaired,
+            "actions": sorted(self.actions),
+            "text_layer": list(self.text_layer),
+            "fields": [f.to_dict() for f in self.fields],
+            "problems": [p.to_dict(lang) for p in self.problems],
+        }
+
+
+def read_form(source: Source | Upload, *, limits: Limits | None = None, name: str | None = None) -> PdfForm:
+    """Read every field and the structure of a PDF; raise a ``FileProblemError`` if unusable.
+
+    The source may be a path, bytes or a binary file object. Problems that still let us
+    read the file (repaired, scanned, no fields, active content...) are in ``.problems``.
+    """
+    limits = limits or Limits()
+    upload = Upload.from_source(source, name)
+    _refuse_unusable(upload, limits)
+    with _parsing(limits) as repairs:
+        reader, encrypted = _open(upload)
+        page_count = _count_pages(reader, limits)
+        walk = _acroform.walk(reader, limits)
+        fields, xfa, xfa_problem = _with_xfa(reader, walk.fields)
+        layers = None if fields else _layers(reader)
+    serious = sorted(m for m in repairs if _SERIOUS_REPAIR.search(m))
+    repaired = bool(serious) or upload.pdf_offset > 0
+    if repairs:
+        _log.info("pypdf repaired %s: %s", upload.sha256[:12], "; ".join(sorted(repairs)[:5]))
+    form = PdfForm(
+        name=upload.name, sha256=upload.sha256, page_count=page_count, fields=tuple(sorted(fields, key=_reading_order)),
+        xfa=xfa, encrypted=encrypted, actions=frozenset(walk.actions | walk.field_actions),
+        repaired=repaired, problems=(), _data=upload.data, _limits=limits, _layers=layers,
+    )
+    problems = _triage(form, walk, xfa_problem)
+    return _replace_problems(form, problems)
+
+
+def _reading_order(f: FormField) -> tuple[int, float, float]:
+    """Page by page, top to bottom, left to right; fields drawn nowhere come last."""
+    rect = f.rect
+    page = f.page if f.page is not None else 1_000_000
+    return (page, -rect[3], rect[0]) if rect else (page, 0.0, 0.0)
+
+
+def triage(source: Source | Upload, *, limits: Limits | None = None, name: str | None = None) -> tuple[Problem, ...]:
+    """Every problem with a file in one call, whether or not it could be read at all."""
+    upload = Upload.from_source(source, name)
+    try:
+        return read_form(upload, limits=limits).problems
+    except FileProblemError as exc:
+        return (problem_from_error(exc, upload.name),)
+
+
+def problem_from_error(exc: FileProblemError, file: str | None = None) -> Problem:
+    return Problem.of(exc.code, file=file, **exc.params)
+
+
+def _replace_problems(form: PdfForm, problems: list[Problem]) -> PdfForm:
+    object.__setattr__(form, "problems", tuple(problems))
+    return form
+
+
+def _refuse_unusable(upload: Upload, limits: Limits) -> None:
+    if upload.size > limits.max_file_bytes:
+        raise TooLargeError("file too large", size_mb=round(upload.size / _MB, 1),
+                            limit_mb=round(limits.max_file_bytes / _MB, 1))
+    kind = upload.kind
+    if kind == "empty":
+        raise EmptyFileError("the file is empty")
+    if kind in ("jpeg", "png"):
+        raise WrongTypeError(f"a {kind} image, not a PDF", kind=kind.upper())
+    if kind != "pdf":
+        raise NotPdfError("no PDF header in the first kilobyte")
+
+
+class _PypdfNotes(logging.Handler):
+    """Takes pypdf's notes about what it repaired while *we* parse, instead of logging them.
+
+    A hostile file can make pypdf log thousands of warnings; those would flood the
+    application's logs (or stderr). Notes from our own parses are collected per thread
+    (a few, for the log line we write ourselves); anything else goes on to the root logger,
+    exactly as if pypdf's logger still propagated.
+    """
+
+    _MAX_NOTES = 50
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        notes: set[str] | None = getattr(self.local, "notes", None)
+        if notes is None:
+            logging.getLogger().handle(record)
+        elif len(notes) < self._MAX_NOTES and record.levelno >= logging.WARNING:
+            notes.add(record.getMessage()[:200])
+
+
+_NOTES = _PypdfNotes()
+_PYPDF_LOGGER = logging.getLogger("pypdf")
+_PYPDF_LOGGER.addHandler(_NOTES)
+_PYPDF_LOGGER.propagate = False
+
+
+@contextmanager
+def _parsing(limits: Limits) -> Iterator[set[str]]:
+    """Tight pypdf limits, pypdf's repair notes captured, and no parser exception escaping."""
+    outer = getattr(_NOTES.local, "notes", None)
+    notes: set[str] = set() if outer is None else outer
+    _NOTES.local.notes = notes
+    try:
+        with pypdf.apply_configuration(None, **_pypdf_limits(limits)):
+            yield notes
+    except FileProblemError:
+        raise
+    except (LimitReachedError, RecursionError, MemoryError) as exc:
+        raise TooComplexError(f"{type(exc).__name__}: {exc}"[:300]) from exc
+    except Exception as exc:  # the parser boundary: whatever pypdf raises means damaged
+        raise DamagedFileError(f"{type(exc).__name__}: {exc}"[:300]) from exc
+    finally:
+        _NOTES.local.notes = outer
+
+
+def _pypdf_limits(limits: Limits) -> dict[str, int]:
+    stream = min(limits.max_file_bytes * 4, 80 * _MB)
+    return {
+        "zlib_maximum_output_length": stream,
+        "lzw_maximum_output_length": stream,
+        "run_length_maximum_output_length": stream,
+        "maximum_declared_stream_length": stream,
+        "form_fields_maximum_entries": limits.max_field_nodes,
+        "form_fields_maximum_depth": limits.max_field_depth + 1,
+        "page_tree_maximum_entries": limits.max_pages * 4 + 64,
+    }
+
+
+def _open(upload: Upload) -> tuple[PdfReader, bool]:
+    reader = PdfReader(upload.stream(), strict=False)
+    if not reader.is_encrypted:
+        return reader, False
+    if reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+        raise EncryptedFileError("a password is needed to open this file")
+    return reader, True
+
+
+def _count_pages(reader: PdfReader, limits: Limits) -> int:
+    count = len(reader.pages)
+    if count == 0:
+        raise DamagedFileError("the file has no pages we can find")
+    if count > limits.max_pages:
+        raise TooManyPagesError("too many pages", pages=count, limit=limits.max_pages)
+    return count
+
+
+def _with_xfa(reader: PdfReader, fields: list[FormField]) -> tuple[list[FormField], XfaKind, bool]:
+    root = _resolve(reader.trailer.get("/Root"))
+    acro = _resolve(root.get("/AcroForm")) if isinstance(root, DictionaryObject) else None
+    raw = _resolve(acro.get("/XFA")) if isinstance(acro, DictionaryObject) else None
+    if raw is None:
+        return fields, "none", False
+    dynamic = not fields or bool(_resolve(root.get("/NeedsRendering")))
+    kind: XfaKind = "dynamic" if dynamic else "static"
+    try:
+        packets = _xfa_packets(raw)
+        values = _xfa.data_values(packets["datasets"]) if "datasets" in packets else []
+        if fields:
+            return _xfa.merge(fields, values), kind, False
+        labels = _xfa.template_labels(packets["template"]) if "template" in packets else {}
+        return _xfa.data_fields(values, labels), kind, False
+    except _xfa.XfaUnreadable:
+        return fields, kind, True
+
+
+def _xfa_packets(raw: Any) -> dict[str, bytes]:
+    if isinstance(raw, StreamObject):
+        return _xfa.packets_from_xdp(raw.get_data())
+    if not isinstance(raw, ArrayObject):
+        raise _xfa.XfaUnreadable("the XFA entry is neither a stream nor an array")
+    packets: dict[str, bytes] = {}
+    for i in range(0, len(raw) - 1, 2):
+        stream = _resolve(raw[i + 1])
+        if isinstance(stream, StreamObject) and str(raw[i]) in ("datasets", "template"):
+            packets[str(raw[i])] = stream.get_data()
+    return packets
+
+
+def _layers(reader: PdfReader) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """Per page: does it show text (text operators, not just a declared font), does it draw images."""
+    text: list[bool] = []
+    images: list[bool] = []
+    for page in reader.pages:
+        content = b""
+        contents = page.get_contents()
+        if contents is not None:
+            content = contents.get_data()[:_CONTENT_SCAN_BYTES]
+        has_text, has_image = _scan(content, _resolve(page.get("/Resources")), depth=0)
+        text.append(has_text)
+        images.append(has_image)
+    return tuple(text), tuple(images)
+
+
+def _scan(content: bytes, resources: Any, depth: int) -> tuple[bool, bool]:
+    """Text-showing operators and images in a content stream and the form XObjects it uses."""
+    has_text = _TEXT_OPERATOR.search(content) is not None
+    has_image = _INLINE_IMAGE.search(content) is not None
+    if not isinstance(resources, DictionaryObject) or depth > 3:
+        return has_text, has_image
+    xobjects = _resolve(resources.get("/XObject"))
+    if not isinstance(xobjects, DictionaryObject):
+        return has_text, has_image
+    for ref in list(xobjects.values())[:64]:
+        if has_text and has_image:
+            break
+        xobject = _resolve(ref)
+        if not isinstance(xobject, StreamObject):
+            continue
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image":
+            has_image = True
+        elif subtype == "/Form":
+            inner_text, inner_image = _scan(xobject.get_data()[:_CONTENT_SCAN_BYTES],
+                                            _resolve(xobject.get("/Resources")), depth + 1)
+            has_text, has_image = has_text or inner_text, has_image or inner_image
+    return has_text, has_image
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _triage(form: PdfForm, walk: _acroform.Walk, xfa_unreadable: bool) -> list[Problem]:
+    file = form.name
+    problems: list[Problem] = []
+    if form.repaired:
+        problems.append(Problem.of("file.repaired", file=file))
+    if form.xfa == "dynamic" and not any(f.source.value == "acroform" for f in form.fields):
+        problems.append(Problem.of("file.xfa_only", file=file))
+    if xfa_unreadable:
+        problems.append(Problem.of("field.xfa_unreadable", file=file))
+    if not form.fields and form.xfa == "none":
+        scanned = form.scanned_pages
+        if scanned and not any(form.text_layer):
+            problems.append(Problem.of("file.scanned", file=file, pages=list(scanned)))
+        else:
+            problems.append(Problem.of("file.no_fields", file=file))
+    counts = Counter(f.name for f in form.fields)
+    for name, count in sorted(counts.items()):
+        if count > 1:
+            first = form.field(name)
+            problems.append(Problem.of("field.ambiguous", file=file, field=name, count=count,
+                                       label=first.label if first else None,
+                                       page=first.page if first else None))
+    for name in dict.fromkeys(walk.encoding_problems):
+        broken = form.field(name)
+        problems.append(Problem.of("field.encoding", file=file, field=name,
+                                   page=broken.page if broken else None))
+    unsafe = sorted(walk.actions & _UNSAFE)
+    if unsafe:
+        problems.append(Problem.of("file.unsafe", file=file, actions=unsafe))
+    return problems
+
+
+def _extract_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, str]:
+    """pdfplumber first; pypdf's extractor when pdfplumber cannot see pages pypdf repairs."""
+    import io
+
+    import pdfplumber
+
+    texts: dict[int, str] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data), password="") as pdf:
+            if len(pdf.pages) >= max(pages):
+                for number in pages:
+                    texts[number] = pdf.pages[number - 1].extract_text() or ""
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        _log.info("pdfplumber could not read text (%s); using pypdf", type(exc).__name__)
+    missing = [p for p in pages if not texts.get(p)]
+    if missing:
+        texts.update(_pypdf_text(data, missing, limits))
+    return texts
+
+
+def _pypdf_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, str]:
+    import io
+
+    out = {p: "" for p in pages}
+    try:
+        with _parsing(limits):
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            for number in pages:
+                out[number] = reader.pages[number - 1].extract_text() or ""
+    except FileProblemError as exc:
+        _log.info("pypdf could not read text either: %s", exc)
+    return out
+
+
+def kinds(form: PdfForm) -> Counter[FieldKind]:
+    """How many fields of each kind: a quick profile of a form for people and the scaffold."""
+    return Counter(f.kind for f in form.fields)
