@@ -403,7 +403,7 @@ def _button_value(attrs: dict[str, Any], widgets: tuple[Widget, ...], kind: Fiel
     chosen = _name(attrs.get("/V"))
     if chosen is None:
         raw = _resolve(attrs.get("/V"))
-        chosen = str(raw) if isinstance(raw, str) and raw else None
+        chosen = str(raw).lstrip("/") if isinstance(raw, str) and raw else None
     if chosen is None and len(widgets) == 1:
         chosen = shown[0]
     if chosen in (None, "Off", ""):

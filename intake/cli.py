@@ -1,8 +1,9 @@
-"""The ``intake`` command: read a form's fields and draft a service file from it.
+"""The ``intake`` command: check a packet, read a form's fields, write and test service files.
 
-Exit codes: 0 done, 1 the file could not be read (the message says why and what to do),
-2 a usage mistake. Heavy imports wait until a command needs them, so ``intake fields``
-starts about as fast as a bare pypdf script.
+Exit codes: ``check`` gives 0 complete, 1 incomplete or invalid; ``fields`` and ``scaffold``
+give 1 when the file cannot be read; ``lint`` and ``test-service`` give 1 when a sample
+fails; 2 is always a usage or service-file mistake. Heavy imports wait until a command
+needs them, so ``intake fields`` starts about as fast as a bare pypdf script.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
-    from intake.errors import FileProblemError, SourceError
+    from intake.errors import FileProblemError, IntakeError, SourceError
 
     try:
         result: int = args.run(args, sys.stdout)
@@ -34,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FILE
     except SourceError as exc:
         print(f"intake: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except IntakeError as exc:
+        for line in getattr(exc, "problems", None) or [str(exc)]:
+            print(f"intake: {line}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader of our output (``| head``) went away: not an error worth a traceback.
@@ -57,6 +62,29 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("--id", dest="service_id", help="service id (default: from the file name)")
     draft.add_argument("--lang", default="en", choices=("en", "es"), help="language of messages")
     draft.set_defaults(run=_scaffold)
+
+    checking = sub.add_parser("check", help="check a packet of files against a service")
+    checking.add_argument("--service", required=True, help="a service file, or a service id in --schemas")
+    checking.add_argument("--schemas", help="folder of service files (default: INTAKE_SCHEMAS or ./schemas)")
+    checking.add_argument("files", nargs="+", metavar="FILE", help="files to check; ITEM=FILE labels a file")
+    checking.add_argument("--json", action="store_true", help="print the report as JSON")
+    checking.add_argument("--lang", default="en", choices=("en", "es"), help="language of the report")
+    checking.add_argument("--today", type=_date, help="check as on this date (YYYY-MM-DD)")
+    checking.set_defaults(run=_check)
+
+    lint = sub.add_parser("lint", help="validate service files")
+    lint.add_argument("paths", nargs="*", default=["schemas"], metavar="PATH", help="files or folders")
+    lint.set_defaults(run=_lint, lang="en")
+
+    rules = sub.add_parser("rules", help="print the catalogue of problem codes and their messages")
+    rules.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    rules.add_argument("--service", help="only the codes this service can give (informative)")
+    rules.set_defaults(run=_rules, lang="en")
+
+    samples = sub.add_parser("test-service", help="check a service file's sample packets")
+    samples.add_argument("service", help="a service file")
+    samples.add_argument("--corpus", help="the shared corpus folder (default: ../shared/corpus)")
+    samples.set_defaults(run=_test_service, lang="en")
     return parser
 
 
@@ -92,6 +120,121 @@ def _scaffold(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(draft)
     return EXIT_OK
+
+
+def _date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from None
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from intake.checks import check
+    from intake.messages import render
+    from intake.services import load_service
+
+    service = load_service(args.service, schemas=args.schemas)
+    files: list[Any] = []
+    for entry in args.files:
+        item, sep, path = entry.partition("=")
+        files.append((item, path) if sep and item in service.items else entry)
+    report = check(service, files, today=args.today)
+    lang = args.lang
+    if args.json:
+        json.dump(report.to_dict(lang), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(f"{service.title.get(lang)} ({service.id} {service.version}): "
+                  f"{render('status.' + report.status, lang)}\n")
+        for form in report.forms:
+            for problem in form.problems:
+                out.write(f"  ✗ {form.title.get(lang)}: {problem.message(lang)}\n")
+        for document in report.documents:
+            for problem in document.problems:
+                out.write(f"  ✗ {document.title.get(lang)}: {problem.message(lang)}\n")
+        for missing in (m for m in report.missing if m.kind != "field"):
+            reason = f" ({missing.reason.get(lang)})" if missing.reason else ""
+            out.write(f"  □ {missing.title.get(lang)}{reason}\n")
+        for unplaced in report.unrecognised_files:
+            out.write(f"  ? {unplaced.file}: {unplaced.problem.message(lang)}\n")
+        for thing in report.bring_in_person:
+            out.write(f"  → {thing.get(lang)}\n")
+    return EXIT_OK if report.status == "complete" else EXIT_FILE
+
+
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from intake.services import ServiceError, load_service
+
+    paths: list[Path] = []
+    for raw in args.paths:
+        path = Path(raw)
+        if path.is_dir():
+            paths += sorted(p for p in path.glob("*.yaml") if p.name != "kinds.yaml")
+        elif path.exists():
+            paths.append(path)
+        else:
+            print(f"intake: {raw}: no such file or folder", file=sys.stderr)
+            return EXIT_USAGE
+    failed = 0
+    for path in paths:
+        try:
+            service = load_service(path)
+        except ServiceError as exc:
+            failed += 1
+            for line in exc.problems:
+                out.write(f"{line}\n")
+            continue
+        out.write(f"ok    {path.name}: {service.id} {service.version}, {len(service.forms)} form(s), "
+                  f"{len(service.documents)} document(s)\n")
+    return EXIT_USAGE if failed else EXIT_OK
+
+
+def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    import csv
+
+    from intake.messages import TEXTS, text
+    from intake.report import CODES
+
+    rows = [(code, CODES[code].value, text(key, "en"), text(key, "es"))
+            for key in sorted(TEXTS) for code in [key.split(":")[0]] if code in CODES]
+    if args.format == "csv":
+        writer = csv.writer(out)
+        writer.writerow(("code", "severity", "message_en", "message_es"))
+        writer.writerows(rows)
+        return EXIT_OK
+    out.write("| code | severity | English | Español |\n|---|---|---|---|\n")
+    for row in rows:
+        out.write("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |\n")
+    return EXIT_OK
+
+
+def _test_service(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from intake import samples
+    from intake.services import load_service
+
+    service = load_service(args.service)
+    corpus = Path(args.corpus) if args.corpus else None
+    if not service.samples:
+        out.write(f"{service.id}: no samples to run\n")
+        return EXIT_OK
+    failed = 0
+    for sample in service.samples:
+        try:
+            result = samples.run_one(service, sample, corpus)
+        except samples.SampleFileMissing as exc:
+            out.write(f"skip  {sample.name}: {exc}\n")
+            continue
+        failed += not result.passed
+        out.write(result.explain() + "\n")
+    out.write(f"{len(service.samples) - failed} passed, {failed} failed\n")
+    return EXIT_FILE if failed else EXIT_OK
 
 
 def _show(value: Any) -> str:

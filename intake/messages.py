@@ -19,74 +19,156 @@ LANGUAGES = ("en", "es")
 DOMAIN = "intake"
 _LOCALE_DIR = Path(__file__).with_name("locale")
 
-# code -> English text (the gettext msgid). Placeholders are filled from the problem.
+
+def N_(message: str) -> str:
+    """Marks a string for translation where it is defined; it is translated when shown."""
+    return message
+
+
+# key -> English text (the gettext message id), marked with N_ for `pybabel extract -k N_`.
+# Keys are problem codes, "code:variant" for a more precise wording, or words reports use.
 TEXTS: Mapping[str, str] = {
-    "field.ambiguous": (
-        "This form has two boxes with the same name ({field}), so we cannot tell which answer "
-        "is the right one. Check both boxes show the same answer, or bring the form to the office."
+    "answer.no": N_("No"),
+    "answer.yes": N_("Yes"),
+    "bring.original": N_("The original of: {item}"),
+    "document.content": N_("This file does not look like {expected}. Check that you uploaded the right document."),
+    "document.missing": N_("Add {item}."),
+    "document.name_mismatch": N_(
+        "We could not find your name ({name}) on this document. If it is in another name, bring proof of "
+        "the link, such as a marriage certificate, to your visit."
     ),
-    "field.encoding": (
-        "We could not read the letters in one box ({field}). Type the answer again in that box "
-        "and save the form, or bring the form to the office."
+    "document.pages": N_("This document has {pages} page(s), but we need at least {need}. Upload all the pages."),
+    "document.too_old": N_(
+        "{item} must be from the last {days} days. The newest date on this one is {date}. Upload a newer "
+        "one."
     ),
-    "field.xfa_unreadable": (
-        "Part of this form could not be read. Open it in Adobe Acrobat Reader, save it again and "
-        "upload it, or bring a printed copy to the office."
+    "document.undated": N_(
+        "We could not find a date on this document. {item} must be from the last {days} days, so bring "
+        "the original to your visit."
     ),
-    "file.damaged": (
-        "This file is damaged and we could not open it. Download the form again, fill it in and "
-        "upload the new copy, or bring a printed copy to the office."
+    "document.unreadable": N_(
+        "We cannot read this scan or photo. That is all right: bring the original of {item} to your "
+        "visit."
     ),
-    "file.empty": (
-        "This file is empty. It may not have finished saving. Save it again and upload the new copy."
+    "field.ambiguous": N_(
+        "This form has two boxes with the same name ({field}), so we cannot tell which answer is the "
+        "right one. Check both boxes show the same answer, or bring the form to the office."
     ),
-    "file.encrypted": (
+    "field.choice": N_("Choose one of the allowed answers in “{field}”: {choices}."),
+    "field.encoding": N_(
+        "We could not read the letters in one box ({field}). Type the answer again in that box and save "
+        "the form, or bring the form to the office."
+    ),
+    "field.format": N_("The answer in “{field}” is not in the form we expect. Check it and try again."),
+    "field.format:date": N_("Write the date in “{field}” like this: {example}."),
+    "field.format:ein": N_("“{field}” should be a 9-digit Employer Identification Number, like 12-3456789."),
+    "field.format:email": N_("“{field}” does not look like an email address. Check it. It should look like name@example.com."),
+    "field.format:money": N_("“{field}” should be an amount of money, like 1250.00."),
+    "field.format:number": N_("“{field}” should be a number. Use digits only, like 3."),
+    "field.format:pattern": N_("The answer in “{field}” is not in the form we expect. Check it against the form's instructions."),
+    "field.format:phone": N_("“{field}” should be a 10-digit phone number, like (217) 555-0123."),
+    "field.format:ssn": N_("“{field}” should be a 9-digit Social Security number, like 123-45-6789."),
+    "field.format:ssn_issued": N_(
+        "The Social Security number in “{field}” is not a number that is ever given out. Check each digit"
+        " against your card."
+    ),
+    "field.format:state": N_("Write the state in “{field}” as its two-letter code, like IL or NY."),
+    "field.format:zip": N_("“{field}” should be a 5-digit ZIP code, like 62704, or a ZIP+4, like 62704-1234."),
+    "field.max_length": N_("“{field}” is too long ({length} characters; the most is {limit}). Shorten it."),
+    "field.min_length": N_("“{field}” is too short ({length} characters; it needs at least {limit})."),
+    "field.range": N_("The answer in “{field}” is outside what we can accept. Check it."),
+    "field.range:earliest": N_("The date in “{field}” cannot be before {earliest}. Check the year."),
+    "field.range:latest": N_("The date in “{field}” cannot be after {latest}. Check the year."),
+    "field.range:max": N_("“{field}” must be at most {max}."),
+    "field.range:min": N_("“{field}” must be at least {min}."),
+    "field.required": N_("Fill in the “{field}” box. It is required."),
+    "field.required:because": N_("Fill in the “{field}” box. It is needed because {reason}."),
+    "field.rule": N_("Check “{field}”: it does not agree with other answers on the form."),
+    "field.rule:at_least_one_of": N_("Fill in at least one of these: “{field}” or {others}."),
+    "field.rule:date_order": N_("The date in “{field}” is before the date in “{other}”. Check both dates."),
+    "field.rule:equal": N_("“{field}” and “{other}” should be the same. Check both."),
+    "field.rule:exactly_one_of_many": N_("Fill in only one of these: {others}. More than one has an answer."),
+    "field.rule:exactly_one_of_none": N_("Fill in one of these: {others}."),
+    "field.xfa_unreadable": N_(
+        "Part of this form could not be read. Open it in Adobe Acrobat Reader, save it again and upload "
+        "it, or bring a printed copy to the office."
+    ),
+    "file.damaged": N_(
+        "This file is damaged and we could not open it. Download the form again, fill it in and upload "
+        "the new copy, or bring a printed copy to the office."
+    ),
+    "file.duplicate": N_(
+        "You uploaded {item} more than once. We checked the first copy. If this copy is the right one, "
+        "upload it again in place of the other."
+    ),
+    "file.empty": N_("This file is empty. It may not have finished saving. Save it again and upload the new copy."),
+    "file.encrypted": N_(
         "This file is locked with a password, so we cannot read it. Save a copy without the password "
         "(print it to a new PDF) and upload that copy, or bring a printed copy to the office."
     ),
-    "file.no_fields": (
+    "file.no_fields": N_(
         "This PDF has no boxes to fill in, so we can only read its printed text. If it is a form, "
         "download the fillable version and fill it in, or bring a printed copy to the office."
     ),
-    "file.not_pdf": (
-        "This file is not a PDF, so we cannot read it. Upload the form as a PDF file, or bring a "
-        "printed copy to the office."
+    "file.not_pdf": N_(
+        "This file is not a PDF, so we cannot read it. Upload the form as a PDF file, or bring a printed "
+        "copy to the office."
     ),
-    "file.repaired": (
+    "file.repaired": N_(
         "This file was slightly damaged. We repaired it and read it, but some answers may be missing. "
         "Check the result, and if something looks wrong, save the form again and upload it."
     ),
-    "file.scanned": (
+    "file.scanned": N_(
         "This file is a scan or a photo, so we cannot read the answers in it. That is fine for a "
-        "supporting document. For a form, fill in the fillable PDF instead, or bring the paper form "
-        "to the office."
+        "supporting document. For a form, fill in the fillable PDF instead, or bring the paper form to "
+        "the office."
     ),
-    "file.too_complex": (
-        "This file is too complex for us to check safely. Save it again as a simple PDF (print it to "
-        "a new PDF) and upload that copy, or bring a printed copy to the office."
+    "file.too_complex": N_(
+        "This file is too complex for us to check safely. Save it again as a simple PDF (print it to a "
+        "new PDF) and upload that copy, or bring a printed copy to the office."
     ),
-    "file.too_large": (
+    "file.too_large": N_(
         "This file is too big to upload ({size_mb} MB; the limit is {limit_mb} MB). Upload a smaller "
         "copy, for example a scan at a lower resolution, or bring it to the office."
     ),
-    "file.too_many_pages": (
-        "This file has too many pages ({pages}; the limit is {limit}). Upload only the pages we ask "
-        "for, or bring the full document to the office."
+    "file.too_many_pages": N_(
+        "This file has too many pages ({pages}; the limit is {limit}). Upload only the pages we ask for, "
+        "or bring the full document to the office."
     ),
-    "file.unsafe": (
-        "This file contains active content, such as scripts or links to other programs. We did not "
-        "run it, and a clerk will look at it. You do not need to do anything."
+    "file.unrecognised": N_(
+        "We could not tell which checklist item this file is. Upload it again under the item it belongs "
+        "to."
     ),
-    "file.wrong_type": (
-        "This file is a {kind} picture, but we need a PDF here. Upload the form as a PDF file, or bring "
-        "a printed copy to the office."
+    "file.unsafe": N_(
+        "This file contains active content, such as scripts or links to other programs. We did not run "
+        "it, and a clerk will look at it. You do not need to do anything."
     ),
-    "file.xfa_only": (
+    "file.wrong_type": N_(
+        "This file is a {kind} picture, but we need a PDF here. Upload the form as a PDF file, or bring a"
+        " printed copy to the office."
+    ),
+    "file.xfa_only": N_(
         "This form only works in Adobe Acrobat Reader. Open it there to fill it in and save it, then "
         "upload it again, or bring a printed copy to the office."
     ),
+    "form.missing": N_("Add {item}. It is part of this application."),
+    "form.outdated": N_("This is an older edition of the form ({given}). Fill in the current {wanted} and upload it."),
+    "form.unsigned": N_("Sign the form in the “{field}” box."),
+    "form.unsigned:because": N_("Sign the form in the “{field}” box. It is needed because {reason}."),
+    "form.wrong": N_(
+        "This is a different form ({given}), not the {wanted} this service needs. Fill in the {wanted} "
+        "and upload it."
+    ),
+    "points.short": N_("You have {have} of the {need} points needed. Add more documents from the list."),
+    "reason.empty": N_("you left “{field}” empty"),
+    "reason.filled": N_("you filled in “{field}”"),
+    "reason.is": N_("you answered “{answer}” to “{field}”"),
+    "reason.is_not": N_("you did not answer “{answer}” to “{field}”"),
+    "status.complete": N_("Ready for your visit"),
+    "status.incomplete": N_("Some things are missing"),
+    "status.invalid": N_("Something needs fixing"),
+    "where.page": N_("Page {page}"),
 }
-
 
 class _Blank(dict[str, Any]):
     """Leaves an unknown placeholder visible instead of crashing on a missing parameter."""
@@ -112,8 +194,10 @@ def text(code: str, lang: str = "en") -> str:
 
 
 def render(code: str, lang: str = "en", **params: Any) -> str:
-    """The message for ``code`` with its placeholders filled in."""
-    return string.Formatter().vformat(text(code, lang), (), _Blank(_display(params)))
+    """The message for ``code`` (or its ``variant``) with its placeholders filled in."""
+    variant = params.pop("variant", None)
+    key = f"{code}:{variant}" if variant and f"{code}:{variant}" in TEXTS else code
+    return string.Formatter().vformat(text(key, lang), (), _Blank(_display(params)))
 
 
 def _display(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,558 @@
+"""The meta-schema of a service file: marshmallow schemas that validate it and build a Service.
+
+Service files are YAML written by people, so every mistake is reported with the file, the
+line and the key path, in words that say how to fix it ("ds11.yaml, line 42, forms › ds11
+› fields › birth_date › type: 'dat' is not a field type; use one of ..."). YAML 1.1 traps
+(an unquoted ``no`` that loads as false, ``012`` as a number, ``2026-01-01`` as a date) get
+a hint of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from intake.services import (
+    FIELD_TYPES,
+    FILE_TYPES,
+    Condition,
+    DocumentKind,
+    DocumentSpec,
+    Edition,
+    FieldSpec,
+    FormSpec,
+    Identify,
+    Office,
+    PointsRule,
+    Rule,
+    Sample,
+    SampleFile,
+    Service,
+    ServiceError,
+    Visit,
+    Words,
+)
+
+SHARED_KINDS = "kinds.yaml"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID_ERROR = "use lower-case letters, digits and _ only, starting with a letter (like proof_of_address)"
+_RULE_KINDS = ("require", "at_least_one_of", "exactly_one_of", "date_order", "equal")
+_STATUSES = ("complete", "incomplete", "invalid")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+def _bool(**kwargs: Any) -> fields.Boolean:
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
+def _text(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, error="must not be empty"), **kwargs)
+
+
+def _texts(**kwargs: Any) -> fields.List:
+    return fields.List(_text(), **kwargs)
+
+
+def _ident(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Regexp(_ID, error=_ID_ERROR), **kwargs)
+
+
+class WordsField(fields.Field):
+    """``{en: ..., es: ...}``: every text a citizen reads exists in both languages."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Words:
+        if isinstance(value, str):
+            raise ValidationError(f"give this text in English and Spanish: {{en: {value!r}, es: ...}}")
+        if not isinstance(value, Mapping):
+            raise ValidationError("give this text in English and Spanish: {en: ..., es: ...}")
+        extra = sorted(set(value) - {"en", "es"})
+        if extra:
+            raise ValidationError(f"only en and es are languages here, not {', '.join(map(str, extra))}")
+        for lang in ("en", "es"):
+            if not isinstance(value.get(lang), str) or not value[lang].strip():
+                raise ValidationError(f"the {lang} text is missing or not a string")
+        return Words(en=value["en"].strip(), es=value["es"].strip())
+
+
+class DateBound(fields.Field):
+    """``today`` or a date, for not_before/not_after; ``today-18y`` counts back whole years."""
+
+    _RELATIVE = re.compile(r"^today(?:([-+])(\d+)([dy]))?$")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            if self._RELATIVE.match(value):
+                return value
+            try:
+                return dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
+        raise ValidationError("use today, today-18y, today+30d or a date like 2026-01-31")
+
+
+class Sources(fields.Field):
+    """One PDF field name, or a list of the boxes that together hold one value."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[str, ...]:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items or not all(isinstance(i, str) and i for i in items):
+            raise ValidationError("give the PDF field's full name, or a list of names (use intake fields FILE)")
+        return tuple(items)
+
+
+class ConditionSchema(_Strict):
+    form = _ident()
+    field = _ident(required=True)
+    is_ = fields.Raw(data_key="is")
+    is_not = fields.Raw()
+    in_ = fields.List(fields.Raw(), data_key="in")
+    filled = _bool()
+
+    @validates_schema
+    def _one_test(self, data: dict[str, Any], **kwargs: Any) -> None:
+        tests = [k for k in ("is_", "is_not", "in_", "filled") if k in data]
+        if len(tests) > 1:
+            raise ValidationError("use only one of is, is_not, in, filled")
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Condition:
+        for key, op in (("is_not", "is_not"), ("in_", "in"), ("filled", "filled"), ("is_", "is")):
+            if key in data:
+                value = tuple(data[key]) if key == "in_" else data[key]
+                return Condition(field=data["field"], form=data.get("form"), op=op, value=value)
+        return Condition(field=data["field"], form=data.get("form"), op="filled", value=True)
+
+
+class NameMatchSchema(_Strict):
+    form = _ident(required=True)
+    field = fields.Raw(required=True)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Condition:
+        names = data["field"] if isinstance(data["field"], list) else [data["field"]]
+        if not all(isinstance(n, str) and _ID.match(n) for n in names):
+            raise ValidationError({"field": ["name a field id of the form, or a list of them"]})
+        return Condition(field=" ".join(names), form=data["form"], op="filled")
+
+
+class FieldSchema(_Strict):
+    source = Sources(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(
+        FIELD_TYPES, error="{input!r} is not a field type; use one of {choices}"))
+    label = WordsField()
+    required = _bool()
+    required_when = fields.Nested(ConditionSchema)
+    pattern = fields.String()
+    min_length = fields.Integer(strict=True, validate=validate.Range(min=0))
+    max_length = fields.Integer(strict=True, validate=validate.Range(min=1))
+    min = fields.Float()
+    max = fields.Float()
+    not_before = DateBound()
+    not_after = DateBound()
+    one_of = fields.List(fields.String(), validate=validate.Length(min=1))
+    formats = fields.List(fields.String(), validate=validate.Length(min=1))
+    join = fields.String()
+    sensitive = _bool()
+
+    @validates_schema
+    def _coherent(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "pattern" in data:
+            try:
+                re.compile(data["pattern"])
+            except re.error as exc:
+                raise ValidationError(f"this pattern is not a valid regular expression: {exc}", "pattern") from exc
+        if data.get("type") == "choice" and "one_of" not in data:
+            raise ValidationError("a choice needs one_of: the export values the form allows", "one_of")
+        if data.get("required") and "required_when" in data:
+            raise ValidationError("use required or required_when, not both", "required_when")
+
+
+class RuleSchema(_Strict):
+    when = fields.Nested(ConditionSchema)
+    require = fields.List(_ident(), validate=validate.Length(min=1))
+    at_least_one_of = fields.List(_ident(), validate=validate.Length(min=2))
+    exactly_one_of = fields.List(_ident(), validate=validate.Length(min=2))
+    date_order = fields.List(_ident(), validate=validate.Length(equal=2, error="name two date fields: earlier, later"))
+    equal = fields.List(_ident(), validate=validate.Length(equal=2, error="name the two fields that must match"))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Rule:
+        kinds = [k for k in _RULE_KINDS if k in data]
+        if len(kinds) != 1:
+            raise ValidationError(f"a rule has exactly one of {', '.join(_RULE_KINDS)}")
+        if kinds[0] == "require" and "when" not in data:
+            raise ValidationError({"when": ["require needs a when: say when these fields are needed"]})
+        return Rule(kind=kinds[0], fields=tuple(data[kinds[0]]), when=data.get("when"))
+
+
+class IdentifySchema(_Strict):
+    fields_any = _texts()
+    fields_all = _texts()
+    text_any = _texts()
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Identify:
+        if not any(data.values()):
+            raise ValidationError("say how to recognise it: fields_any, fields_all or text_any")
+        return Identify(**{k: tuple(v) for k, v in data.items()})
+
+
+class EditionSchema(_Strict):
+    id = _ident(required=True)
+    title = WordsField(required=True)
+    identify = fields.Nested(IdentifySchema, required=True)
+    status = fields.String(load_default="outdated", validate=validate.OneOf(("outdated", "wrong")))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Edition:
+        return Edition(**data)
+
+
+class FormSchema(_Strict):
+    id = _ident(required=True)
+    title = WordsField(required=True)
+    url = fields.Url(schemes={"https", "http"})
+    required = _bool()
+    required_when = fields.Nested(ConditionSchema)
+    identify = fields.Nested(IdentifySchema, required=True)
+    editions = fields.List(fields.Nested(EditionSchema))
+    fields_ = fields.Dict(keys=_ident(), values=fields.Nested(FieldSchema), required=True, data_key="fields")
+    rules = fields.List(fields.Nested(RuleSchema))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> FormSpec:
+        specs = {}
+        for field_id, spec in data.pop("fields_").items():
+            sensitive = spec.pop("sensitive", spec["type"] in ("ssn", "ein"))
+            specs[field_id] = FieldSpec(id=field_id, sources=spec.pop("source"), sensitive=sensitive,
+                                        one_of=tuple(spec.pop("one_of", ())),
+                                        **({"formats": tuple(spec.pop("formats"))} if "formats" in spec else {}),
+                                        **spec)
+        return FormSpec(fields=specs, rules=tuple(data.pop("rules", ())),
+                        editions=tuple(data.pop("editions", ())), **data)
+
+
+class KindSchema(_Strict):
+    title = WordsField(required=True)
+    text_any = _texts()
+    text_all = _texts()
+    max_age_days = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1))
+
+
+class DocumentSchema(_Strict):
+    id = _ident(required=True)
+    title = WordsField(required=True)
+    description = WordsField()
+    required = _bool()
+    required_when = fields.Nested(ConditionSchema)
+    any_of = fields.List(_ident(), validate=validate.Length(min=1))
+    max_age_days = fields.Integer(strict=True, validate=validate.Range(min=1))
+    min_pages = fields.Integer(strict=True, validate=validate.Range(min=1))
+    accept = fields.List(fields.String(validate=validate.OneOf(FILE_TYPES)), validate=validate.Length(min=1))
+    text_any = _texts()
+    name_matches = fields.Nested(NameMatchSchema)
+    bring_original = _bool()
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> DocumentSpec:
+        if "required_when" in data:
+            data.setdefault("required", False)
+        for key in ("any_of", "accept", "text_any"):
+            if key in data:
+                data[key] = tuple(data[key])
+        return DocumentSpec(**data)
+
+
+class PointsSchema(_Strict):
+    id = _ident(required=True)
+    title = WordsField(required=True)
+    need = fields.Integer(strict=True, required=True, validate=validate.Range(min=1))
+    documents = fields.Dict(keys=_ident(), values=fields.Integer(strict=True, validate=validate.Range(min=1)),
+                            required=True)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> PointsRule:
+        return PointsRule(**data)
+
+
+class OfficeSchema(_Strict):
+    name = _text(required=True)
+    address = fields.String()
+    hours = WordsField()
+    appointments = fields.Url(schemes={"https", "http"})
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Office:
+        return Office(**data)
+
+
+class VisitSchema(_Strict):
+    bring = fields.List(WordsField())
+    offices = fields.List(fields.Nested(OfficeSchema))
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Visit:
+        return Visit(bring=tuple(data.get("bring", ())), offices=tuple(data.get("offices", ())))
+
+
+class SampleFileSchema(_Strict):
+    path = _text(required=True)
+    item = _ident()
+    values = fields.Dict(keys=fields.String())
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> SampleFile:
+        return SampleFile(**data)
+
+
+class ExpectSchema(_Strict):
+    status = fields.String(required=True, validate=validate.OneOf(_STATUSES))
+    codes = fields.List(fields.String())
+
+
+class SampleSchema(_Strict):
+    name = _text(required=True)
+    today = fields.Date()
+    files = fields.List(fields.Nested(SampleFileSchema), required=True)
+    expect = fields.Nested(ExpectSchema, required=True)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Sample:
+        expect = data.pop("expect")
+        return Sample(files=tuple(data.pop("files")), status=expect["status"],
+                      codes=tuple(expect.get("codes", ())), **data)
+
+
+class ServiceSchema(_Strict):
+    id = fields.String(required=True, validate=validate.Regexp(
+        _SERVICE_ID, error="use lower-case letters, digits and - only (like passport-first-time)"))
+    version = fields.String(required=True)
+    title = WordsField(required=True)
+    summary = WordsField()
+    visit = fields.Nested(VisitSchema)
+    retention_days = fields.Integer(strict=True, validate=validate.Range(min=1))
+    forms = fields.List(fields.Nested(FormSchema))
+    documents = fields.List(fields.Nested(DocumentSchema))
+    document_kinds = fields.Dict(keys=_ident(), values=fields.Nested(KindSchema))
+    points = fields.List(fields.Nested(PointsSchema))
+    samples = fields.List(fields.Nested(SampleSchema))
+
+
+class KindsFileSchema(_Strict):
+    document_kinds = fields.Dict(keys=_ident(), values=fields.Nested(KindSchema), required=True)
+
+
+def load(path: Path) -> Service:
+    """Validate and build the service in ``path``; raise ServiceError listing every mistake."""
+    text = _read(path)
+    data, nodes = _parse(path, text)
+    try:
+        loaded = ServiceSchema().load(data)
+    except ValidationError as exc:
+        raise _error(path, exc.messages, nodes, data) from None
+    shared = _shared_kinds(path.parent)
+    kinds = {**shared, **_kinds(loaded.get("document_kinds", {}))}
+    service = Service(
+        id=loaded["id"], version=loaded["version"], title=loaded["title"], summary=loaded.get("summary"),
+        visit=loaded.get("visit", Visit()), forms=tuple(loaded.get("forms", ())),
+        documents=tuple(loaded.get("documents", ())), kinds=kinds, points=tuple(loaded.get("points", ())),
+        samples=tuple(loaded.get("samples", ())), retention_days=loaded.get("retention_days", 30), path=path,
+    )
+    mistakes = list(_cross_references(service, path))
+    if mistakes:
+        raise ServiceError(f"{path.name} has {len(mistakes)} mistake(s)",
+                           [_locate(path, where, message, nodes) for where, message in mistakes])
+    return service
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ServiceError(f"{path}: there is no such service file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ServiceError(f"{path.name}: cannot read it as UTF-8 text ({exc})") from None
+
+
+def _parse(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], yaml.Node]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ServiceError(f"{path.name}{where}: this is not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise ServiceError(f"{path.name}, line 1: a service file is a set of keys (id, version, title, ...)")
+    nodes: dict[tuple[Any, ...], yaml.Node] = {}
+    if node is not None:
+        _index(node, (), nodes)
+    return data, nodes
+
+
+def _index(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], yaml.Node]) -> None:
+    out[path] = node
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            out[(*path, key.value, "<key>")] = key
+            _index(value, (*path, key.value), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, (*path, i), out)
+
+
+def _flatten(messages: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            if key == "_schema" or (key in ("value", "key") and path and not isinstance(value, str)):
+                yield from _flatten(value, path)
+            else:
+                yield from _flatten(value, (*path, key))
+    elif isinstance(messages, list):
+        for item in messages:
+            yield from _flatten(item, path)
+    else:
+        yield path, str(messages)
+
+
+def _error(path: Path, messages: Any, nodes: dict[tuple[Any, ...], yaml.Node], data: Any) -> ServiceError:
+    problems = [_locate(path, where, _explain(where, message, nodes, data), nodes)
+                for where, message in _flatten(messages)]
+    return ServiceError(f"{path.name} has {len(problems)} mistake(s)", problems)
+
+
+_KNOWN_KEYS = sorted({name for schema in (ServiceSchema, FormSchema, FieldSchema, DocumentSchema, KindSchema,
+                                          RuleSchema, ConditionSchema, IdentifySchema, VisitSchema, OfficeSchema,
+                                          SampleSchema, SampleFileSchema, EditionSchema, PointsSchema)
+                      for name in (f.data_key or n for n, f in schema().fields.items())})
+
+
+def _explain(where: tuple[Any, ...], message: str, nodes: dict[tuple[Any, ...], yaml.Node], data: Any) -> str:
+    node = nodes.get(where)
+    if message == "Unknown field.":
+        close = difflib.get_close_matches(str(where[-1]), _KNOWN_KEYS, n=1)
+        hint = f"; did you mean {close[0]}?" if close else "; check the spelling in schemas/README.md"
+        return f"{where[-1]!r} is not a key we know here{hint}"
+    if message == "Missing data for required field.":
+        return "this key is required"
+    if isinstance(node, yaml.ScalarNode) and node.style is None:
+        raw = node.value
+        if node.tag.endswith(":bool") and raw.lower() not in ("true", "false"):
+            return f"YAML reads {raw} without quotes as {raw.lower() in ('yes', 'on', 'y')}; write it in quotes: '{raw}'"
+        if node.tag.endswith(":int") and raw.startswith("0") and len(raw) > 1:
+            return f"YAML reads {raw} without quotes as a number and drops the leading zero; write '{raw}'"
+        if node.tag.endswith(":timestamp"):
+            return f"YAML reads {raw} without quotes as a date; write it in quotes: '{raw}'"
+        if node.tag.endswith((":int", ":float")) and message.startswith("Not a valid string"):
+            return f"YAML reads {raw} without quotes as a number; write it in quotes: '{raw}'"
+    return message[:1].lower() + message[1:].rstrip(".")
+
+
+def _locate(path: Path, where: tuple[Any, ...], message: str, nodes: dict[tuple[Any, ...], yaml.Node]) -> str:
+    line = None
+    for cut in range(len(where), -1, -1):
+        node = nodes.get((*where[:cut], "<key>")) if cut == len(where) and where else None
+        node = node or nodes.get(where[:cut])
+        if node is not None:
+            line = node.start_mark.line + 1
+            break
+    trail = " › ".join(str(_name(where, i)) for i in range(len(where)))
+    return f"{path.name}, line {line}{', ' + trail if trail else ''}: {message}"
+
+
+def _name(where: tuple[Any, ...], i: int) -> Any:
+    return f"[{where[i] + 1}]" if isinstance(where[i], int) else where[i]
+
+
+def _kinds(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, DocumentKind]:
+    return {
+        kind_id: DocumentKind(id=kind_id, title=spec["title"], text_any=tuple(spec.get("text_any", ())),
+                              text_all=tuple(spec.get("text_all", ())), max_age_days=spec.get("max_age_days"),
+                              overrides_age="max_age_days" in spec)
+        for kind_id, spec in raw.items()
+    }
+
+
+def _shared_kinds(folder: Path) -> dict[str, DocumentKind]:
+    path = folder / SHARED_KINDS
+    if not path.is_file():
+        return {}
+    data, nodes = _parse(path, _read(path))
+    try:
+        return _kinds(KindsFileSchema().load(data)["document_kinds"])
+    except ValidationError as exc:
+        raise _error(path, exc.messages, nodes, data) from None
+
+
+def _cross_references(service: Service, path: Path) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Names that must point at something that exists, reported where they are written."""
+    if service.id != path.stem:
+        yield ("id",), f"the id must match the file name: {path.stem}"
+    forms = {f.id: f for f in service.forms}
+    documents = {d.id for d in service.documents}
+
+    def check_condition(where: tuple[Any, ...], cond: Any, default_form: str | None) -> Iterator[Any]:
+        form_id = cond.form or default_form
+        if form_id not in forms:
+            yield (*where, "form"), f"there is no form {form_id!r} in this service"
+            return
+        for field_id in cond.field.split():
+            if field_id not in forms[form_id].fields:
+                yield (*where, "field"), f"the form {form_id} has no field {field_id!r}"
+
+    for duplicate in sorted({i for i in service.items if service.items.count(i) > 1}):
+        yield ("forms",), f"two checklist items are called {duplicate!r}; give each its own id"
+    for fi, form in enumerate(service.forms):
+        for field_id, spec in form.fields.items():
+            if spec.required_when:
+                yield from check_condition(("forms", fi, "fields", field_id, "required_when"), spec.required_when,
+                                           form.id)
+        for ri, rule in enumerate(form.rules):
+            for name in rule.fields:
+                if name not in form.fields:
+                    yield ("forms", fi, "rules", ri, rule.kind), f"the form {form.id} has no field {name!r}"
+            for name in rule.fields if rule.kind == "date_order" else ():
+                if name in form.fields and form.fields[name].type != "date":
+                    yield ("forms", fi, "rules", ri, rule.kind), f"{name} is not a date field"
+            if rule.when:
+                yield from check_condition(("forms", fi, "rules", ri, "when"), rule.when, form.id)
+        if form.required_when:
+            yield from check_condition(("forms", fi, "required_when"), form.required_when, None)
+    for di, doc in enumerate(service.documents):
+        for kind in doc.any_of:
+            if kind not in service.kinds:
+                yield ("documents", di, "any_of"), (f"there is no document kind {kind!r} here or in "
+                                                    f"{SHARED_KINDS}")
+        if doc.required_when:
+            yield from check_condition(("documents", di, "required_when"), doc.required_when, None)
+        if doc.name_matches:
+            yield from check_condition(("documents", di, "name_matches"), doc.name_matches, None)
+    for pi, points in enumerate(service.points):
+        for item in points.documents:
+            if item not in documents and item not in service.kinds:
+                yield ("points", pi, "documents", item), f"there is no document or kind {item!r}"
+    for si, sample in enumerate(service.samples):
+        for fi2, sample_file in enumerate(sample.files):
+            if sample_file.item and sample_file.item not in service.items:
+                yield ("samples", si, "files", fi2, "item"), f"there is no checklist item {sample_file.item!r}"
+            if sample_file.values and (sample_file.item not in forms):
+                yield ("samples", si, "files", fi2, "values"), "values fill a form: set item to the form's id"
+            elif sample_file.values:
+                for name in sample_file.values:
+                    if name not in forms[sample_file.item or ""].fields:
+                        yield ("samples", si, "files", fi2, "values", name), f"the form has no field {name!r}"

@@ -1,0 +1,422 @@
+"""Check a packet of files against a service: identify each file, validate, weigh the checklist.
+
+``check()`` is ``Checker().check()`` with defaults. A check is a pure function of the
+service, the files and the date: no network, no database, the same report every time.
+A bad file is a problem in the report, never an exception; only a bad call raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marshmallow import ValidationError
+
+from intake import rules
+from intake.errors import FileProblemError, UsageError
+from intake.fieldtypes import Coded, default_join, form_schema, is_filled, mask
+from intake.files import Limits, Source, Upload
+from intake.messages import render
+from intake.pdf import PdfForm, problem_from_error, read_form
+from intake.report import (
+    DocumentStatus,
+    FormResult,
+    Missing,
+    Problem,
+    Report,
+    Severity,
+    Unrecognised,
+)
+from intake.services import (
+    Condition,
+    DocumentKind,
+    DocumentSpec,
+    FieldSpec,
+    FormSpec,
+    Identify,
+    Service,
+    Words,
+    load_service,
+)
+
+FileInput = Source | Upload | tuple[str, Source | Upload]
+
+
+def words(key: str, **params: Any) -> Words:
+    """One message in every language, for text that travels inside a report."""
+    return Words(en=render(key, "en", **params), es=render(key, "es", **params))
+
+
+@dataclass
+class _File:
+    """One uploaded file as the checker sees it, read at most once."""
+
+    upload: Upload
+    item: str | None
+    form: PdfForm | None = None
+    problem: Problem | None = None
+
+    @property
+    def name(self) -> str:
+        return self.upload.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.upload.kind in ("jpeg", "png")
+
+    def text(self) -> str:
+        """The printed text, or "" for pictures, scans and files we could not open."""
+        if self.form is None or not any(self.form.text_layer):
+            return ""
+        return self.form.text()
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A configurable checker; ``intake.check`` uses one with the defaults."""
+
+    limits: Limits = field(default_factory=Limits)
+
+    def check(self, service: Service | str | Path, files: Iterable[FileInput], *,
+              today: dt.date | None = None) -> Report:
+        svc = service if isinstance(service, Service) else load_service(service)
+        return _Run(svc, [self._read(entry, svc) for entry in files], today or dt.date.today()).report()
+
+    def _read(self, entry: FileInput, service: Service) -> _File:
+        item: str | None = None
+        if isinstance(entry, tuple):
+            item, entry = entry
+            if item not in service.items:
+                raise UsageError(f"{item!r} is not an item of {service.id}: use one of {', '.join(service.items)}")
+        upload = Upload.from_source(entry)
+        read = _File(upload, item)
+        if read.is_image:
+            return read
+        try:
+            read.form = read_form(upload, limits=self.limits)
+        except FileProblemError as exc:
+            read.problem = problem_from_error(exc, upload.name)
+        return read
+
+
+def check(service: Service | str | Path, files: Iterable[FileInput], *, today: dt.date | None = None,
+          limits: Limits | None = None) -> Report:
+    """Check ``files`` (paths, bytes, file objects, or ``(item_id, file)`` pairs) for ``service``."""
+    return Checker(limits=limits or Limits()).check(service, files, today=today)
+
+
+class _Run:
+    """The work of one check; lives only as long as the call."""
+
+    def __init__(self, service: Service, files: list[_File], today: dt.date) -> None:
+        self.service = service
+        self.files = files
+        self.today = today
+        self.forms: dict[str, list[_File]] = {f.id: [] for f in service.forms}
+        self.documents: dict[str, list[_File]] = {d.id: [] for d in service.documents}
+        self.outdated: dict[str, list[tuple[_File, Problem]]] = {f.id: [] for f in service.forms}
+        self.unrecognised: list[Unrecognised] = []
+        self.raw: dict[str, dict[str, Any]] = {}
+        self.clean: dict[str, dict[str, Any]] = {}
+        self.missing: list[Missing] = []
+
+    def report(self) -> Report:
+        for file in self.files:
+            self._place(file)
+        for spec in self.service.forms:
+            self.raw[spec.id] = self._raw_values(spec)
+        form_results = [r for spec in self.service.forms for r in self._form(spec)]
+        documents = [self._document(spec) for spec in self.service.documents]
+        self._points(documents)
+        return Report(
+            service=self.service.id, service_version=self.service.version, checked_at=self.today,
+            forms=tuple(form_results), documents=tuple(documents), missing=tuple(self.missing),
+            unrecognised_files=tuple(self.unrecognised), bring_in_person=self._bring(documents),
+        )
+
+    def _place(self, file: _File) -> None:
+        """Sort a file to its checklist item: its label, its fields, or its printed text."""
+        if file.item in self.forms:
+            self._take_form(file.item, file)
+            return
+        if file.item in self.documents:
+            self.documents[file.item].append(file)
+            return
+        if file.problem is not None:
+            self.unrecognised.append(Unrecognised(file.name, file.problem))
+            return
+        form_id = self._identify_form(file)
+        if form_id:
+            self._take_form(form_id, file)
+            return
+        document = self._identify_document(file)
+        if document:
+            self.documents[document].append(file)
+            return
+        self.unrecognised.append(Unrecognised(file.name, Problem.of("file.unrecognised", file=file.name)))
+
+    def _take_form(self, form_id: str, file: _File) -> None:
+        edition = self._edition(self.service.form(form_id), file)
+        if edition is not None:
+            self.outdated[form_id].append((file, edition))
+        elif self.forms[form_id]:
+            self.unrecognised.append(Unrecognised(file.name, Problem.of("file.duplicate", file=file.name,
+                                                                        item=self.service.form(form_id).title)))
+        else:
+            self.forms[form_id].append(file)
+
+    def _identify_form(self, file: _File) -> str | None:
+        if file.form is None:
+            return None
+        scores = [(self._score(spec.identify, file), -i, spec.id) for i, spec in enumerate(self.service.forms)]
+        scores += [(self._score(ed.identify, file), -i, spec.id)
+                   for i, spec in enumerate(self.service.forms) for ed in spec.editions]
+        best = max(scores, default=(0, 0, None))
+        return best[2] if best[0] > 0 else None
+
+    def _score(self, identify: Identify, file: _File) -> int:
+        assert file.form is not None
+        names = {f.name for f in file.form.fields}
+        if identify.fields_all and not all(n in names for n in identify.fields_all):
+            return 0
+        score = 10 * len(identify.fields_all) + 10 * sum(n in names for n in identify.fields_any)
+        if identify.text_any and (score == 0 or not (identify.fields_any or identify.fields_all)):
+            text = rules.fold(file.text())
+            hits = sum(rules.fold(t) in text for t in identify.text_any)
+            score = score + hits if hits else (0 if not (identify.fields_any or identify.fields_all) else score)
+        return score
+
+    def _edition(self, spec: FormSpec, file: _File) -> Problem | None:
+        if file.form is None:
+            return None
+        for edition in spec.editions:
+            if self._score(edition.identify, file) > 0 and self._score(edition.identify, file) >= self._score(
+                    spec.identify, file):
+                return Problem.of(f"form.{edition.status}", file=file.name, form=spec.id,
+                                  given=edition.title, wanted=spec.title, url=spec.url or "")
+        return None
+
+    def _identify_document(self, file: _File) -> str | None:
+        text = rules.fold(file.text())
+        if not text:
+            return None
+        for spec in self.service.documents:
+            if self._matching_kind(spec, text) is not None or (spec.text_any and _any_in(spec.text_any, text)):
+                return spec.id
+        return None
+
+    def _matching_kind(self, spec: DocumentSpec, folded: str) -> DocumentKind | None:
+        for kind_id in spec.any_of:
+            kind = self.service.kinds[kind_id]
+            if (not kind.text_any or _any_in(kind.text_any, folded)) and all(
+                    rules.fold(t) in folded for t in kind.text_all) and (kind.text_any or kind.text_all):
+                return kind
+        return None
+
+    def _raw_values(self, spec: FormSpec) -> dict[str, Any]:
+        files = self.forms[spec.id]
+        if not files or files[0].form is None:
+            return {}
+        by_name = files[0].form.values()
+        return {fid: _combine(fspec, [by_name.get(s) for s in fspec.sources]) for fid, fspec in spec.fields.items()}
+
+    def _form(self, spec: FormSpec) -> list[FormResult]:
+        results = [FormResult(spec.id, spec.title, file.name, file.upload.sha256, {}, (problem,))
+                   for file, problem in self.outdated[spec.id]]
+        files = self.forms[spec.id]
+        needed = spec.required if spec.required_when is None else self._holds(spec.required_when, None)
+        if not files:
+            if needed and not results:
+                self.missing.append(Missing("form", spec.id, spec.title))
+            return results
+        file = files[0]
+        if file.problem is not None or file.form is None:
+            problem = file.problem or Problem.of("file.wrong_type", file=file.name, kind=file.upload.kind.upper())
+            return [*results, FormResult(spec.id, spec.title, file.name, file.upload.sha256, {}, (problem,))]
+        problems = list(self._validate(spec, file))
+        problems += [p for p in file.form.problems if p.severity is not Severity.BLOCKS or p.code != "file.no_fields"]
+        values = {fid: mask(fspec, self.clean[spec.id].get(fid, self.raw[spec.id].get(fid)))
+                  for fid, fspec in spec.fields.items()}
+        return [*results, FormResult(spec.id, spec.title, file.name, file.upload.sha256, values, tuple(problems))]
+
+    def _validate(self, spec: FormSpec, file: _File) -> list[Problem]:
+        assert file.form is not None
+        raw = self.raw[spec.id]
+        pdf_fields = {f.name: f for f in file.form.fields}
+        problems: list[Problem] = []
+
+        def place(field_id: str) -> dict[str, Any]:
+            fspec = spec.fields[field_id]
+            first = pdf_fields.get(fspec.sources[0])
+            label: str | Words = fspec.label or (first.label if first and first.label else _humanise(field_id))
+            return {"file": file.name, "form": spec.id, "field": field_id, "label": label,
+                    "page": first.page if first else None}
+
+        filled = {fid: value for fid, value in raw.items() if is_filled(value)}
+        try:
+            self.clean[spec.id] = form_schema(spec.fields, self.today).load(filled)
+        except ValidationError as exc:
+            self.clean[spec.id] = dict(exc.valid_data or {})
+            for field_id, found in sorted(_field_errors(exc.messages_dict).items()):
+                for coded in found:
+                    problems.append(Problem.of(coded.code, **place(field_id), **coded.params))
+        for field_id, fspec in spec.fields.items():
+            if is_filled(raw.get(field_id)):
+                continue
+            reason = None
+            if fspec.required_when is not None:
+                if not self._holds(fspec.required_when, spec.id):
+                    continue
+                reason = self._reason(fspec.required_when, spec.id)
+            elif not fspec.required:
+                continue
+            problems.append(self._required(spec, field_id, fspec, place(field_id), reason))
+        for rule in spec.rules:
+            for field_id, params in rules.broken_rules(rule, raw, self.clean[spec.id]):
+                if params["variant"] == "require":
+                    reason = self._reason(rule.when, spec.id) if rule.when else None
+                    problems.append(self._required(spec, field_id, spec.fields[field_id], place(field_id), reason))
+                    continue
+                for key in ("other", "others"):
+                    if key in params:
+                        names = params[key] if isinstance(params[key], list) else [params[key]]
+                        labels = [place(n)["label"] for n in names]
+                        params[key] = Words(", ".join(_label_text(x, "en") for x in labels),
+                                            ", ".join(_label_text(x, "es") for x in labels))
+                problems.append(Problem.of("field.rule", **place(field_id), **params))
+        return problems
+
+    def _required(self, spec: FormSpec, field_id: str, fspec: FieldSpec, where: dict[str, Any],
+                  reason: Words | None) -> Problem:
+        code = "form.unsigned" if fspec.type == "signature" else "field.required"
+        label = where["label"]
+        self.missing.append(Missing("field", f"{spec.id}.{field_id}",
+                                    label if isinstance(label, Words) else Words(label, label), reason))
+        extra = {"reason": reason, "variant": "because"} if reason else {}
+        return Problem.of(code, **where, **extra)
+
+    def _holds(self, condition: Condition, default_form: str | None) -> bool:
+        form_id = condition.form or default_form
+        return form_id is not None and rules.holds(condition, self.raw.get(form_id, {}))
+
+    def _reason(self, condition: Condition, default_form: str | None) -> Words:
+        form_id = condition.form or default_form or ""
+        spec = self.service.form(form_id)
+        fspec = spec.fields[condition.field]
+        label = fspec.label or Words(_humanise(condition.field), _humanise(condition.field))
+        return Words(en=rules.describe(condition, label.en, "en"), es=rules.describe(condition, label.es, "es"))
+
+    def _document(self, spec: DocumentSpec) -> DocumentStatus:
+        if spec.required_when is not None:
+            needed = self._holds(spec.required_when, None)
+            reason = self._reason(spec.required_when, None) if needed else None
+        else:
+            needed, reason = spec.required, None
+        files = self.documents[spec.id]
+        if not files:
+            if needed:
+                self.missing.append(Missing("document", spec.id, spec.title, reason))
+            return DocumentStatus(spec.id, spec.title, "missing" if needed else "not_needed", reason=reason)
+        problems: list[Problem] = []
+        kind_found: str | None = None
+        for file in files:
+            found, kind = self._document_file(spec, file)
+            problems += found
+            kind_found = kind_found or kind
+        blocked = any(p.severity is Severity.BLOCKS for p in problems)
+        return DocumentStatus(spec.id, spec.title, "invalid" if blocked else "provided",
+                              files=tuple(f.name for f in files), kind=kind_found, reason=reason,
+                              problems=tuple(problems))
+
+    def _document_file(self, spec: DocumentSpec, file: _File) -> tuple[list[Problem], str | None]:
+        where: dict[str, Any] = {"file": file.name, "item": spec.title}
+        if file.problem is not None:
+            return [file.problem], None
+        if file.upload.kind not in spec.accept:
+            return [Problem.of("file.wrong_type", kind=file.upload.kind.upper(), **where)], None
+        if file.form is not None and spec.min_pages and file.form.page_count < spec.min_pages:
+            return [Problem.of("document.pages", pages=file.form.page_count, need=spec.min_pages, **where)], None
+        text = rules.fold(file.text())
+        if not text:
+            return [Problem.of("document.unreadable", **where)], None
+        kind = self._matching_kind(spec, text)
+        if (spec.any_of and kind is None) or (spec.text_any and not _any_in(spec.text_any, text)):
+            expected = " / ".join(self.service.kinds[k].title.en for k in spec.any_of) or spec.title.en
+            expected_es = " / ".join(self.service.kinds[k].title.es for k in spec.any_of) or spec.title.es
+            return [Problem.of("document.content", expected=Words(expected, expected_es), **where)], None
+        problems: list[Problem] = []
+        max_age = kind.max_age_days if kind is not None and kind.overrides_age else spec.max_age_days
+        if max_age:
+            newest = rules.newest_date(file.text(), self.today)
+            if newest is None:
+                problems.append(Problem.of("document.undated", days=max_age, **where))
+            elif (self.today - newest).days > max_age:
+                problems.append(Problem.of("document.too_old", days=max_age, date=newest.isoformat(),
+                                           age=(self.today - newest).days, **where))
+        if spec.name_matches is not None:
+            name = self._applicant_name(spec.name_matches)
+            if name and not rules.name_in_text(name, file.text()):
+                problems.append(Problem.of("document.name_mismatch", name=name, **where))
+        return problems, kind.id if kind else None
+
+    def _applicant_name(self, condition: Condition) -> str:
+        values = self.raw.get(condition.form or "", {})
+        return " ".join(str(values[f]) for f in condition.field.split() if is_filled(values.get(f)))
+
+    def _points(self, documents: list[DocumentStatus]) -> None:
+        provided = {d.id for d in documents if d.status == "provided"} | {
+            d.kind for d in documents if d.status == "provided" and d.kind}
+        for rule in self.service.points:
+            have = sum(points for item, points in rule.documents.items() if item in provided)
+            if have < rule.need:
+                self.missing.append(Missing("points", rule.id, rule.title,
+                                            words("points.short", have=have, need=rule.need)))
+
+    def _bring(self, documents: list[DocumentStatus]) -> tuple[Words, ...]:
+        out = list(self.service.visit.bring)
+        for status in documents:
+            spec = self.service.document(status.id)
+            unreadable = any(p.severity is Severity.BRING_ORIGINAL for p in status.problems)
+            if status.status == "provided" and (spec.bring_original or unreadable):
+                out.append(Words(render("bring.original", "en", item=spec.title.en),
+                                 render("bring.original", "es", item=spec.title.es)))
+        return tuple(dict.fromkeys(out))
+
+
+def _combine(spec: FieldSpec, parts: list[Any]) -> Any:
+    """One value from the boxes a form splits it into (SSN in three parts, date in MM/DD/YYYY).
+
+    A half-filled set keeps its gaps, so "03", "", "1984" becomes "03//1984" and fails as a
+    date instead of passing as something the person never wrote.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    if spec.type in ("checkbox", "signature"):
+        return any(is_filled(p) for p in parts)
+    if not any(is_filled(p) for p in parts):
+        return None
+    return default_join(spec).join(str(p) if is_filled(p) else "" for p in parts)
+
+
+def _field_errors(messages: Mapping[str, Any]) -> dict[str, list[Coded]]:
+    out: dict[str, list[Coded]] = {}
+    for field_id, found in messages.items():
+        items = found if isinstance(found, list) else [found]
+        out[field_id] = [m if isinstance(m, Coded) else Coded("field.format") for m in items]
+    return out
+
+
+def _any_in(needles: Iterable[str], folded_text: str) -> bool:
+    return any(rules.fold(n) in folded_text for n in needles)
+
+
+def _humanise(field_id: str) -> str:
+    return field_id.replace("_", " ").strip().capitalize()
+
+
+def _label_text(label: str | Words, lang: str) -> str:
+    return label.get(lang) if isinstance(label, Words) else label
+

@@ -1,0 +1,128 @@
+"""The named rules: conditions on answers, checks across fields, and what a document's text says.
+
+Pure functions over values and text; the checker decides when to call them and turns what
+they find into problems. Text is compared without case and accents ("PEREZ" is "Pérez").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from intake.fieldtypes import is_filled
+from intake.services import Condition, Rule
+
+_MONTHS = {m: i for i, names in enumerate((
+    ("jan", "january", "enero", "ene"), ("feb", "february", "febrero"), ("mar", "march", "marzo"),
+    ("apr", "april", "abril", "abr"), ("may", "mayo"), ("jun", "june", "junio"), ("jul", "july", "julio"),
+    ("aug", "august", "agosto", "ago"), ("sep", "sept", "september", "septiembre", "set"),
+    ("oct", "october", "octubre"), ("nov", "november", "noviembre"), ("dec", "december", "diciembre", "dic")),
+    start=1) for m in names}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_PATTERNS = (
+    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b"), ("m", "d", "y")),
+    (re.compile(rf"\b(\d{{1,2}})\s+(?:de\s+)?({_MONTH})\.?,?\s+(?:de\s+)?(\d{{4}})\b"), ("d", "m", "y")),
+    (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), ("y", "m", "d")),
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), ("m", "d", "y")),
+    (re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b"), ("m", "d", "y")),
+)
+_NAME_PARTICLES = {"de", "del", "la", "las", "los", "y", "da", "van", "von", "jr", "sr", "ii", "iii"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for comparing what people and documents write."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def holds(condition: Condition, values: Mapping[str, Any]) -> bool:
+    """Does the answer named in ``condition`` meet it? ``values`` are the raw form values."""
+    value = values.get(condition.field)
+    if condition.op == "filled":
+        return is_filled(value) is bool(condition.value)
+    if condition.op == "in":
+        return _same_any(value, condition.value)
+    matches = _same_any(value, (condition.value,))
+    return matches if condition.op == "is" else not matches
+
+
+def _same_any(value: Any, wanted: Iterable[Any]) -> bool:
+    for target in wanted:
+        if isinstance(target, bool):
+            if is_filled(value) is target:
+                return True
+        elif value is not None and fold(str(value)) == fold(str(target)):
+            return True
+    return False
+
+
+def broken_rules(rule: Rule, raw: Mapping[str, Any], clean: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(field id, params) for every place ``rule`` is broken; empty when it holds."""
+    if rule.when is not None and not holds(rule.when, raw):
+        return []
+    filled = [f for f in rule.fields if is_filled(raw.get(f))]
+    if rule.kind == "require":
+        return [(f, {"variant": "require"}) for f in rule.fields if f not in filled]
+    if rule.kind == "at_least_one_of" and not filled:
+        return [(rule.fields[0], {"variant": "at_least_one_of", "others": list(rule.fields[1:])})]
+    if rule.kind == "exactly_one_of" and len(filled) != 1:
+        variant = "exactly_one_of_none" if not filled else "exactly_one_of_many"
+        return [(rule.fields[0] if not filled else filled[1], {"variant": variant, "others": list(rule.fields)})]
+    if rule.kind == "date_order":
+        earlier, later = (clean.get(f) for f in rule.fields)
+        if isinstance(earlier, dt.date) and isinstance(later, dt.date) and earlier > later:
+            return [(rule.fields[1], {"variant": "date_order", "other": rule.fields[0]})]
+    if rule.kind == "equal" and len(filled) == 2:
+        first, second = (clean.get(f, raw.get(f)) for f in rule.fields)
+        if fold(str(first)).strip() != fold(str(second)).strip():
+            return [(rule.fields[1], {"variant": "equal", "other": rule.fields[0]})]
+    return []
+
+
+def newest_date(text: str, today: dt.date) -> dt.date | None:
+    """The most recent plausible date printed in a document (never one after ``today``)."""
+    folded = fold(text)
+    found: list[dt.date] = []
+    for pattern, order in _DATE_PATTERNS:
+        for match in pattern.finditer(folded):
+            parts = dict(zip(order, match.groups(), strict=True))
+            month = _MONTHS.get(parts["m"].rstrip(".")) if not parts["m"].isdigit() else int(parts["m"])
+            try:
+                found.append(dt.date(int(parts["y"]), month or 0, int(parts["d"])))
+            except ValueError:
+                continue
+    plausible = [d for d in found if dt.date(1900, 1, 1) <= d <= today]
+    return max(plausible, default=None)
+
+
+def name_in_text(name: str, text: str) -> bool:
+    """Is this person named in the text? Family name in full, given name in full or as an initial."""
+    words = [w for w in re.findall(r"[a-z0-9]+", fold(name)) if w not in _NAME_PARTICLES]
+    if not words:
+        return True
+    haystack = set(re.findall(r"[a-z0-9]+", fold(text)))
+    given, family = words[0], words[-1]
+    if family not in haystack:
+        return False
+    return len(words) == 1 or given in haystack or given[0] in haystack
+
+
+def describe(condition: Condition, label: str, lang: str) -> str:
+    """Plain words for why something is needed: "you answered Yes to 'Name change'"."""
+    from intake import messages
+
+    if condition.op == "filled":
+        key = "reason.filled" if condition.value else "reason.empty"
+        return messages.render(key, lang, field=label)
+    value = condition.value
+    if isinstance(value, bool):
+        answer = messages.render("answer.yes" if value else "answer.no", lang)
+    elif isinstance(value, tuple):
+        answer = " / ".join(str(v) for v in value)
+    else:
+        answer = str(value)
+    key = "reason.is_not" if condition.op == "is_not" else "reason.is"
+    return messages.render(key, lang, field=label, answer=answer)

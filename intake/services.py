@@ -1,0 +1,249 @@
+"""Services as plain data: what forms and documents a service needs, loaded from YAML files.
+
+A service file is written by agency staff (see ``schemas/README.md``); this module turns a
+validated file into frozen dataclasses and finds services by id in a folder. Validation
+itself, with the file, key path and line of each mistake, lives in ``_servicefile``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from intake.errors import IntakeError
+
+FIELD_TYPES = ("text", "number", "money", "date", "checkbox", "choice", "email", "phone", "ssn", "ein",
+               "zip", "state", "signature")
+FILE_TYPES = ("pdf", "jpeg", "png")
+SENSITIVE_TYPES = frozenset({"ssn", "ein"})
+
+
+class ServiceError(IntakeError):
+    """A service file has mistakes; ``problems`` lists each with its file, key path and line."""
+
+    code = "service.invalid"
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
+
+
+class UnknownServiceError(IntakeError):
+    code = "service.unknown"
+
+
+@dataclass(frozen=True)
+class Words:
+    """Text a citizen reads, in every language the product speaks."""
+
+    en: str
+    es: str
+
+    def get(self, lang: str) -> str:
+        return self.es if lang == "es" else self.en
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``{form, field, is | is_not | in | filled}``: when a field's answer makes something needed."""
+
+    field: str
+    form: str | None = None
+    op: Literal["is", "is_not", "in", "filled"] = "is"
+    value: Any = True
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    id: str
+    sources: tuple[str, ...]
+    type: str
+    label: Words | None = None
+    required: bool = False
+    required_when: Condition | None = None
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+    one_of: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y")
+    join: str | None = None
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check across fields of one form."""
+
+    kind: Literal["require", "at_least_one_of", "exactly_one_of", "date_order", "equal"]
+    fields: tuple[str, ...]
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Identify:
+    """How a file is recognised: by its field names, its printed text, or both."""
+
+    fields_any: tuple[str, ...] = ()
+    fields_all: tuple[str, ...] = ()
+    text_any: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edition:
+    """An older (``outdated``) or different (``wrong``) form that people upload by mistake."""
+
+    id: str
+    title: Words
+    identify: Identify
+    status: Literal["outdated", "wrong"] = "outdated"
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    id: str
+    title: Words
+    identify: Identify
+    fields: Mapping[str, FieldSpec]
+    rules: tuple[Rule, ...] = ()
+    editions: tuple[Edition, ...] = ()
+    url: str | None = None
+    required: bool = True
+    required_when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    id: str
+    title: Words
+    text_any: tuple[str, ...] = ()
+    text_all: tuple[str, ...] = ()
+    max_age_days: int | None = None
+    overrides_age: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    id: str
+    title: Words
+    description: Words | None = None
+    required: bool = True
+    required_when: Condition | None = None
+    any_of: tuple[str, ...] = ()
+    max_age_days: int | None = None
+    min_pages: int | None = None
+    accept: tuple[str, ...] = FILE_TYPES
+    text_any: tuple[str, ...] = ()
+    name_matches: Condition | None = None
+    bring_original: bool = False
+    points: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PointsRule:
+    """Documents adding up to ``need`` points (as New York counts proofs of identity)."""
+
+    id: str
+    title: Words
+    need: int
+    documents: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str
+    address: str = ""
+    hours: Words | None = None
+    appointments: str | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    bring: tuple[Words, ...] = ()
+    offices: tuple[Office, ...] = ()
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    """One file of a sample packet: a corpus form filled with values, or a file as it is."""
+
+    path: str
+    item: str | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sample:
+    name: str
+    files: tuple[SampleFile, ...]
+    status: str
+    codes: tuple[str, ...] = ()
+    today: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    version: str
+    title: Words
+    forms: tuple[FormSpec, ...] = ()
+    documents: tuple[DocumentSpec, ...] = ()
+    kinds: Mapping[str, DocumentKind] = field(default_factory=dict)
+    points: tuple[PointsRule, ...] = ()
+    summary: Words | None = None
+    visit: Visit = Visit()
+    samples: tuple[Sample, ...] = ()
+    retention_days: int = 30
+    path: Path | None = None
+
+    def form(self, form_id: str) -> FormSpec:
+        return next(f for f in self.forms if f.id == form_id)
+
+    def document(self, document_id: str) -> DocumentSpec:
+        return next(d for d in self.documents if d.id == document_id)
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Checklist item ids a file may be labelled with."""
+        return tuple(f.id for f in self.forms) + tuple(d.id for d in self.documents)
+
+
+def load_service(source: str | Path, *, schemas: str | Path | None = None) -> Service:
+    """A service from a YAML file path, or by id from a folder of service files."""
+    from intake import _servicefile
+
+    path = Path(source)
+    if path.suffix not in (".yaml", ".yml") and not path.exists():
+        folder = Path(schemas) if schemas else default_schemas()
+        path = folder / f"{source}.yaml"
+        if not path.is_file():
+            raise UnknownServiceError(f"there is no service {source!r} in {folder}", service=str(source))
+    return _servicefile.load(path)
+
+
+def catalogue(folder: str | Path | None = None) -> dict[str, Service]:
+    """Every service in a folder, by id; a broken file raises with all its mistakes."""
+    return {s.id: s for s in iter_services(folder)}
+
+
+def iter_services(folder: str | Path | None = None) -> Iterator[Service]:
+    from intake import _servicefile
+
+    root = Path(folder) if folder else default_schemas()
+    for path in sorted(root.glob("*.yaml")):
+        if path.name != _servicefile.SHARED_KINDS:
+            yield _servicefile.load(path)
+
+
+def default_schemas() -> Path:
+    """The ``schemas`` folder beside the package (a source checkout), or ``INTAKE_SCHEMAS``."""
+    import os
+
+    configured = os.environ.get("INTAKE_SCHEMAS")
+    return Path(configured) if configured else Path(__file__).resolve().parents[1] / "schemas"
