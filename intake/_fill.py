@@ -76,7 +76,7 @@ def _resolve(obj: Any) -> Any:
 
 
 def _qualified(node: DictionaryObject) -> str:
-    parts = []
+    parts: list[str] = []
     current: Any = node
     while isinstance(current, DictionaryObject) and len(parts) < 32:
         if "/T" in current:

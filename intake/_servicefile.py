@@ -14,7 +14,7 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -61,7 +61,7 @@ def _text(**kwargs: Any) -> fields.String:
     return fields.String(validate=validate.Length(min=1, error="must not be empty"), **kwargs)
 
 
-def _texts(**kwargs: Any) -> fields.List:
+def _texts(**kwargs: Any) -> fields.List[str]:
     return fields.List(_text(), **kwargs)
 
 
@@ -69,7 +69,7 @@ def _ident(**kwargs: Any) -> fields.String:
     return fields.String(validate=validate.Regexp(_ID, error=_ID_ERROR), **kwargs)
 
 
-class WordsField(fields.Field):
+class WordsField(fields.Field):  # type: ignore[type-arg]
     """``{en: ..., es: ...}``: every text a citizen reads exists in both languages."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Words:
@@ -86,7 +86,7 @@ class WordsField(fields.Field):
         return Words(en=value["en"].strip(), es=value["es"].strip())
 
 
-class DateBound(fields.Field):
+class DateBound(fields.Field):  # type: ignore[type-arg]
     """``today`` or a date, for not_before/not_after; ``today-18y`` counts back whole years."""
 
     _RELATIVE = re.compile(r"^today(?:([-+])(\d+)([dy]))?$")
@@ -104,7 +104,7 @@ class DateBound(fields.Field):
         raise ValidationError("use today, today-18y, today+30d or a date like 2026-01-31")
 
 
-class Sources(fields.Field):
+class Sources(fields.Field):  # type: ignore[type-arg]
     """One PDF field name, or a list of the boxes that together hold one value."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[str, ...]:
@@ -130,7 +130,9 @@ class ConditionSchema(_Strict):
 
     @post_load
     def _make(self, data: dict[str, Any], **kwargs: Any) -> Condition:
-        for key, op in (("is_not", "is_not"), ("in_", "in"), ("filled", "filled"), ("is_", "is")):
+        ops: tuple[tuple[str, Literal["is", "is_not", "in", "filled"]], ...] = (
+            ("is_not", "is_not"), ("in_", "in"), ("filled", "filled"), ("is_", "is"))
+        for key, op in ops:
             if key in data:
                 value = tuple(data[key]) if key == "in_" else data[key]
                 return Condition(field=data["field"], form=data.get("form"), op=op, value=value)
@@ -196,7 +198,8 @@ class RuleSchema(_Strict):
             raise ValidationError(f"a rule has exactly one of {', '.join(_RULE_KINDS)}")
         if kinds[0] == "require" and "when" not in data:
             raise ValidationError({"when": ["require needs a when: say when these fields are needed"]})
-        return Rule(kind=kinds[0], fields=tuple(data[kinds[0]]), when=data.get("when"))
+        kind = cast(Any, kinds[0])
+        return Rule(kind=kind, fields=tuple(data[kinds[0]]), when=data.get("when"))
 
 
 class IdentifySchema(_Strict):
@@ -237,11 +240,12 @@ class FormSchema(_Strict):
     def _make(self, data: dict[str, Any], **kwargs: Any) -> FormSpec:
         specs = {}
         for field_id, spec in data.pop("fields_").items():
-            sensitive = spec.pop("sensitive", spec["type"] in ("ssn", "ein"))
-            specs[field_id] = FieldSpec(id=field_id, sources=spec.pop("source"), sensitive=sensitive,
-                                        one_of=tuple(spec.pop("one_of", ())),
-                                        **({"formats": tuple(spec.pop("formats"))} if "formats" in spec else {}),
-                                        **spec)
+            spec.setdefault("sensitive", spec["type"] in ("ssn", "ein"))
+            spec["sources"] = spec.pop("source")
+            for key in ("one_of", "formats"):
+                if key in spec:
+                    spec[key] = tuple(spec[key])
+            specs[field_id] = FieldSpec(id=field_id, **spec)
         return FormSpec(fields=specs, rules=tuple(data.pop("rules", ())),
                         editions=tuple(data.pop("editions", ())), **data)
 
@@ -453,7 +457,8 @@ def _explain(where: tuple[Any, ...], message: str, nodes: dict[tuple[Any, ...], 
     if isinstance(node, yaml.ScalarNode) and node.style is None:
         raw = node.value
         if node.tag.endswith(":bool") and raw.lower() not in ("true", "false"):
-            return f"YAML reads {raw} without quotes as {raw.lower() in ('yes', 'on', 'y')}; write it in quotes: '{raw}'"
+            meaning = raw.lower() in ("yes", "on", "y")
+            return f"YAML reads {raw} without quotes as {meaning}; write it in quotes: '{raw}'"
         if node.tag.endswith(":int") and raw.startswith("0") and len(raw) > 1:
             return f"YAML reads {raw} without quotes as a number and drops the leading zero; write '{raw}'"
         if node.tag.endswith(":timestamp"):

@@ -169,32 +169,43 @@ class _Run:
             self.forms[form_id].append(file)
 
     def _identify_form(self, file: _File) -> str | None:
+        """Field names first; the first page's text only when no form's fields match at all."""
         if file.form is None:
             return None
-        scores = [(self._score(spec.identify, file), -i, spec.id) for i, spec in enumerate(self.service.forms)]
-        scores += [(self._score(ed.identify, file), -i, spec.id)
-                   for i, spec in enumerate(self.service.forms) for ed in spec.editions]
-        best = max(scores, default=(0, 0, None))
-        return best[2] if best[0] > 0 else None
+        candidates = [(spec.id, identify) for spec in self.service.forms
+                      for identify in (spec.identify, *(e.identify for e in spec.editions))]
+        for score in (self._field_score, self._text_hits):
+            best = max(((score(identify, file), -i, form_id) for i, (form_id, identify) in enumerate(candidates)),
+                       default=(0, 0, None))
+            if best[0] > 0:
+                return best[2]
+        return None
 
-    def _score(self, identify: Identify, file: _File) -> int:
+    def _field_score(self, identify: Identify, file: _File) -> int:
+        """Ten points a matching field name; nothing when a required name is absent."""
         assert file.form is not None
         names = {f.name for f in file.form.fields}
         if identify.fields_all and not all(n in names for n in identify.fields_all):
             return 0
-        score = 10 * len(identify.fields_all) + 10 * sum(n in names for n in identify.fields_any)
-        if identify.text_any and (score == 0 or not (identify.fields_any or identify.fields_all)):
-            text = rules.fold(file.text())
-            hits = sum(rules.fold(t) in text for t in identify.text_any)
-            score = score + hits if hits else (0 if not (identify.fields_any or identify.fields_all) else score)
-        return score
+        return 10 * len(identify.fields_all) + 10 * sum(n in names for n in identify.fields_any)
+
+    def _text_hits(self, identify: Identify, file: _File) -> int:
+        first_page = rules.fold(file.form.text(1)) if file.form is not None and any(file.form.text_layer) else ""
+        return sum(rules.fold(t) in first_page for t in identify.text_any)
+
+    def _matches(self, identify: Identify, file: _File) -> bool:
+        """Every criterion the identify block gives holds (used for editions, which share names)."""
+        assert file.form is not None
+        names = {f.name for f in file.form.fields}
+        return (all(n in names for n in identify.fields_all)
+                and (not identify.fields_any or any(n in names for n in identify.fields_any))
+                and (not identify.text_any or self._text_hits(identify, file) > 0))
 
     def _edition(self, spec: FormSpec, file: _File) -> Problem | None:
         if file.form is None:
             return None
         for edition in spec.editions:
-            if self._score(edition.identify, file) > 0 and self._score(edition.identify, file) >= self._score(
-                    spec.identify, file):
+            if self._matches(edition.identify, file):
                 return Problem.of(f"form.{edition.status}", file=file.name, form=spec.id,
                                   given=edition.title, wanted=spec.title, url=spec.url or "")
         return None
@@ -295,7 +306,7 @@ class _Run:
         label = where["label"]
         self.missing.append(Missing("field", f"{spec.id}.{field_id}",
                                     label if isinstance(label, Words) else Words(label, label), reason))
-        extra = {"reason": reason, "variant": "because"} if reason else {}
+        extra: dict[str, Any] = {"reason": reason, "variant": "because"} if reason else {}
         return Problem.of(code, **where, **extra)
 
     def _holds(self, condition: Condition, default_form: str | None) -> bool:

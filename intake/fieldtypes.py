@@ -184,10 +184,12 @@ class Date(_Typed):
                 continue
         else:
             raise fail("field.format", variant="date", example=self.today.strftime(self.spec.formats[0]))
-        if self.spec.not_after and parsed > resolve_date(self.spec.not_after, self.today):
-            raise fail("field.range", variant="latest", latest=resolve_date(self.spec.not_after, self.today).isoformat())
-        if self.spec.not_before and parsed < resolve_date(self.spec.not_before, self.today):
-            raise fail("field.range", variant="earliest", earliest=resolve_date(self.spec.not_before, self.today).isoformat())
+        latest = resolve_date(self.spec.not_after, self.today) if self.spec.not_after else None
+        earliest = resolve_date(self.spec.not_before, self.today) if self.spec.not_before else None
+        if latest and parsed > latest:
+            raise fail("field.range", variant="latest", latest=latest.isoformat())
+        if earliest and parsed < earliest:
+            raise fail("field.range", variant="earliest", earliest=earliest.isoformat())
         return parsed
 
 
@@ -249,4 +251,7 @@ def mask(spec: FieldSpec, value: Any) -> Any:
         return f"**-***{text[-4:]}"
     if isinstance(value, dt.date):
         return f"**/**/{value.year}"
-    return "*" * max(len(text) - 4, 2) + text[-4:] if len(text) > 4 else "****"
+    if len(text) <= 4:
+        return "****"
+    head, tail = text[:-4], text[-4:]
+    return re.sub(r"[^\s/.-]", "*", head) + tail

@@ -35,7 +35,7 @@ from intake.errors import (
     TooManyPagesError,
     WrongTypeError,
 )
-from intake.fields import FieldKind, FormField, Value
+from intake.fields import FormField, Value
 from intake.files import Limits, Source, Upload
 from intake.report import Problem
 
@@ -439,6 +439,7 @@ def _pypdf_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, str]
     return out
 
 
-def kinds(form: PdfForm) -> Counter[FieldKind]:
-    """How many fields of each kind: a quick profile of a form for people and the scaffold."""
-    return Counter(f.kind for f in form.fields)
+
+def read_fields(source: Source | Upload, *, limits: Limits | None = None) -> tuple[FormField, ...]:
+    """Just the fields of a form, in reading order (``read_form`` has everything else)."""
+    return read_form(source, limits=limits).fields

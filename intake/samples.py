@@ -29,16 +29,18 @@ class SampleFileMissing(Exception):
 class SampleResult:
     sample: Sample
     report: Report
+    unknown_sources: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
-        return self.report.status == self.sample.status and set(self.report.codes) == set(self.sample.codes)
+        return (self.report.status == self.sample.status and set(self.report.codes) == set(self.sample.codes)
+                and not self.unknown_sources)
 
     def explain(self) -> str:
         if self.passed:
             return f"ok    {self.sample.name}"
         got, want = set(self.report.codes), set(self.sample.codes)
-        parts = []
+        parts = [f"the form has no field {name!r}" for name in self.unknown_sources]
         if self.report.status != self.sample.status:
             parts.append(f"status {self.report.status}, expected {self.sample.status}")
         if got - want:
@@ -73,7 +75,8 @@ def packet(service: Service, sample: Sample, corpus: Path | None = None) -> list
                 sources = form.fields[field_id].sources
                 parts = value if isinstance(value, list) else [value]
                 if len(parts) != len(sources):
-                    raise ValueError(f"{sample.name}: {field_id} has {len(sources)} boxes, so give {len(sources)} values")
+                    raise ValueError(f"{sample.name}: {field_id} has {len(sources)} boxes, "
+                                     f"so give {len(sources)} values")
                 pdf_values.update(zip(sources, parts, strict=True))
             upload = Upload(upload.name, fill_form(upload, pdf_values))
         files.append((entry.item, upload) if entry.item else upload)
@@ -85,8 +88,18 @@ def run(service: Service, corpus: Path | None = None) -> list[SampleResult]:
 
 
 def run_one(service: Service, sample: Sample, corpus: Path | None = None) -> SampleResult:
+    """Check one sample, and make sure every ``source`` the service names exists in its forms."""
+    from intake.pdf import read_form
+
     files = packet(service, sample, corpus)
-    return SampleResult(sample, check(service, files, today=sample.today or dt.date.today()))
+    unknown: list[str] = []
+    for entry in files:
+        if isinstance(entry, tuple) and entry[0] in {f.id for f in service.forms}:
+            names = {f.name for f in read_form(entry[1]).fields}
+            spec = service.form(entry[0])
+            unknown += [s for f in spec.fields.values() for s in f.sources if s not in names]
+    report = check(service, files, today=sample.today or dt.date.today())
+    return SampleResult(sample, report, tuple(dict.fromkeys(unknown)))
 
 
 def _resolve(service: Service, entry: SampleFile, corpus: Path) -> Path:

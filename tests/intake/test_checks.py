@@ -1,0 +1,282 @@
+"""The checker on real forms filled in code: exact codes, fields and pages in the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import intake
+from intake import cli
+
+TODAY = dt.date(2026, 11, 22)
+DS11 = "forms/dos_ds11_passport_application.pdf"
+SYNTHETIC = "supporting/synthetic/"
+
+SERVICE = """\
+id: test-packet
+version: "t-1"
+title: {en: Test packet, es: Paquete de prueba}
+visit:
+  bring: [{en: Your ID, es: Su identificación}]
+forms:
+  - id: ds11
+    title: {en: Form DS-11, es: Formulario DS-11}
+    identify: {fields_any: ["Applicant Last Name", "Applicant SSN 1"]}
+    fields:
+      last_name: {source: "Applicant Last Name", type: text, required: true, label: {en: Last name, es: Apellido}}
+      first_name: {source: "Applicant First Name", type: text, required: true}
+      ssn: {source: ["Applicant SSN 1", "Applicant SSN 2", "Applicant SSN 3"], type: ssn, required: true}
+      email: {source: "Applicant Email", type: email}
+      phone: {source: ["Applicant Phone 1", "Applicant Phone 2", "Applicant Phone 3"], type: phone}
+      other_names: {source: "List all other names you have used", type: text}
+      employer: {source: "Employer or School", type: text}
+      occupation: {source: "Occupation", type: text}
+      departure: {source: "Travel Departure Date", type: date}
+      back: {source: "Travel Return Date", type: date}
+      married: {source: "Ever Married", type: choice, one_of: ["Yes", "No"]}
+      spouse: {source: "Full Name of Current Spouse or Most Recent Spouse (Last, first, Middle)", type: text}
+    rules:
+      - {at_least_one_of: [email, phone]}
+      - {date_order: [departure, back]}
+      - {exactly_one_of: [employer, occupation]}
+      - {when: {field: married, is: "Yes"}, require: [spouse]}
+  - id: tax
+    title: {en: Form 1040 (2024), es: Formulario 1040 (2024)}
+    required: false
+    identify: {text_any: ["U.S. Individual Income Tax Return"]}
+    editions:
+      - id: f1040_2019
+        title: {en: Form 1040 for 2019, es: Formulario 1040 de 2019}
+        identify: {text_any: ["(99) 2019"]}
+    fields: {}
+documents:
+  - id: proof_of_address
+    title: {en: Proof of address, es: Comprobante de domicilio}
+    any_of: [utility_bill, bank_statement]
+    max_age_days: 90
+    name_matches: {form: ds11, field: [first_name, last_name]}
+  - id: name_change
+    title: {en: Proof of name change, es: Prueba del cambio de nombre}
+    required_when: {form: ds11, field: other_names, filled: true}
+  - id: pay_stub
+    title: {en: Pay stubs, es: Talones de pago}
+    required: false
+    any_of: [pay_stub]
+    min_pages: 1
+points:
+  - id: identity
+    title: {en: Proofs of identity, es: Pruebas de identidad}
+    need: 3
+    documents: {proof_of_address: 1, pay_stub: 2}
+"""
+GOOD = {
+    "Applicant Last Name": "Pérez", "Applicant First Name": "José",
+    "Applicant SSN 1": "123", "Applicant SSN 2": "45", "Applicant SSN 3": "6789",
+    "Applicant Email": "jose@example.com", "Occupation": "Baker",
+}
+
+
+@pytest.fixture
+def service(tmp_path: Path, corpus: Path) -> intake.Service:
+    (tmp_path / "test-packet.yaml").write_text(SERVICE, encoding="utf-8")
+    (tmp_path / "kinds.yaml").write_text((Path(__file__).parents[2] / "schemas/kinds.yaml").read_text("utf-8"),
+                                         encoding="utf-8")
+    return intake.load_service(tmp_path / "test-packet.yaml")
+
+
+def _problems(report: intake.Report) -> list[tuple[str, str | None, int | None]]:
+    return [(p.code, p.field, p.page) for p in report.problems]
+
+
+def test_a_complete_packet_is_ready_for_the_visit(service: intake.Service, corpus: Path,
+                                                  filled: Callable[..., bytes]) -> None:
+    report = intake.check(service, [filled(DS11, **GOOD), corpus / SYNTHETIC / "utility_bill_1.pdf",
+                                    corpus / SYNTHETIC / "pay_stub_1.pdf"], today=TODAY)
+    assert (report.status, _problems(report), report.missing) == ("complete", [], ())
+    ds11 = report.forms[0]
+    assert ds11.values["ssn"] == "***-**-6789" and ds11.values["last_name"] == "Pérez"
+    docs = {d.id: d for d in report.documents}
+    assert (docs["proof_of_address"].status, docs["proof_of_address"].kind) == ("provided", "utility_bill")
+    assert docs["name_change"].status == "not_needed"
+    assert [w.en for w in report.bring_in_person] == ["Your ID"]
+
+
+def test_missing_fields_and_documents_make_it_incomplete_with_pages(service: intake.Service,
+                                                                    filled: Callable[..., bytes]) -> None:
+    values = {**GOOD, "Applicant Last Name": "", "List all other names you have used": "José García"}
+    report = intake.check(service, [filled(DS11, **values)], today=TODAY)
+    assert report.status == "incomplete"
+    assert _problems(report) == [("field.required", "last_name", 5)]
+    assert [(m.kind, m.id) for m in report.missing] == [
+        ("field", "ds11.last_name"), ("document", "proof_of_address"), ("document", "name_change"),
+        ("points", "identity")]
+    name_change = report.missing[2]
+    assert name_change.reason is not None
+    assert name_change.reason.en == "you filled in “Other names”"
+    assert report.missing[3].reason and "0 of the 3 points" in report.missing[3].reason.en
+
+
+def test_wrong_values_and_broken_rules_make_it_invalid(service: intake.Service,
+                                                       filled: Callable[..., bytes]) -> None:
+    values = {**GOOD, "Applicant SSN 1": "912", "Applicant Email": "", "Employer or School": "Bakery",
+              "Travel Departure Date": "12/20/2026", "Travel Return Date": "12/01/2026", "Ever Married": "Yes"}
+    report = intake.check(service, [filled(DS11, **values)], today=TODAY)
+    assert report.status == "invalid"
+    assert sorted(_problems(report)) == sorted([
+        ("field.format", "ssn", 5), ("field.rule", "email", 5), ("field.rule", "back", 6),
+        ("field.rule", "occupation", 6), ("field.required", "spouse", 6)])
+    ssn = next(p for p in report.problems if p.field == "ssn")
+    assert ssn.params == {"variant": "ssn_issued"}
+    assert "912" not in json.dumps(report.to_dict())
+
+
+def test_a_split_ssn_problem_points_at_the_first_box(service: intake.Service, filled: Callable[..., bytes]) -> None:
+    report = intake.check(service, [filled(DS11, **{**GOOD, "Applicant SSN 2": ""})], today=TODAY)
+    (problem,) = [p for p in report.problems if p.field == "ssn"]
+    assert (problem.code, problem.page, problem.params["variant"]) == ("field.format", 5, "ssn")
+
+
+def test_documents_are_checked_for_age_content_and_name(service: intake.Service, corpus: Path,
+                                                        filled: Callable[..., bytes]) -> None:
+    bill = corpus / SYNTHETIC / "utility_bill_2.pdf"
+    stale = intake.check(service, [filled(DS11, **GOOD), ("proof_of_address", bill)], today=TODAY)
+    (too_old,) = stale.documents[0].problems
+    assert (too_old.code, too_old.params["days"], stale.documents[0].status) == ("document.too_old", 90, "invalid")
+    other = intake.check(service, [filled(DS11, **GOOD), ("proof_of_address", corpus / SYNTHETIC / "lease.pdf")],
+                         today=TODAY)
+    assert [p.code for p in other.documents[0].problems] == ["document.content"]
+    someone_else = intake.check(service, [filled(DS11, **GOOD), ("proof_of_address",
+                                                                  corpus / SYNTHETIC / "bank_statement.pdf")],
+                                today=TODAY)
+    assert someone_else.documents[0].status == "provided"
+    renamed = intake.check(service, [filled(DS11, **{**GOOD, "Applicant Last Name": "García"}),
+                                     ("proof_of_address", corpus / SYNTHETIC / "bank_statement.pdf")], today=TODAY)
+    (mismatch,) = renamed.documents[0].problems
+    assert (mismatch.code, mismatch.severity) == ("document.name_mismatch", intake.Severity.WARNING)
+
+
+def test_scans_and_photos_are_accepted_but_the_original_must_come(service: intake.Service, corpus: Path,
+                                                                  filled: Callable[..., bytes]) -> None:
+    report = intake.check(service, [filled(DS11, **GOOD),
+                                    ("proof_of_address", corpus / SYNTHETIC / "utility_bill_scan.pdf"),
+                                    ("pay_stub", corpus / SYNTHETIC / "state_id_front_photo.jpg")], today=TODAY)
+    assert [d.status for d in report.documents] == ["provided", "not_needed", "provided"]
+    assert {p.code for p in report.problems} == {"document.unreadable"}
+    assert report.status == "complete"
+    assert [w.en for w in report.bring_in_person][1:] == ["The original of: Proof of address",
+                                                          "The original of: Pay stubs"]
+
+
+def test_an_older_edition_is_reported_as_outdated(service: intake.Service, corpus: Path,
+                                                  filled: Callable[..., bytes]) -> None:
+    report = intake.check(service, [filled(DS11, **GOOD), corpus / "forms/irs_f1040_2019_filled_placeholder.pdf",
+                                    corpus / SYNTHETIC / "utility_bill_1.pdf", corpus / SYNTHETIC / "pay_stub_1.pdf"],
+                          today=TODAY)
+    tax = next(f for f in report.forms if f.form == "tax")
+    (problem,) = tax.problems
+    assert problem.code == "form.outdated" and "Form 1040 for 2019" in problem.message("en")
+    assert report.status == "invalid"
+    current = intake.check(service, [filled(DS11, **GOOD), corpus / "forms/irs_f1040_2024_xfa.pdf",
+                                     corpus / SYNTHETIC / "utility_bill_1.pdf", corpus / SYNTHETIC / "pay_stub_1.pdf"],
+                           today=TODAY)
+    assert current.status == "complete" and [f.form for f in current.forms] == ["ds11", "tax"]
+
+
+@pytest.mark.parametrize("name, code", [
+    ("malformed/truncated_no_eof.pdf", "file.damaged"),
+    ("malformed/encrypted_user_pw_openpassword.pdf", "file.encrypted"),
+    ("malformed/empty_zero_bytes.pdf", "file.empty"),
+    ("malformed/not_a_pdf_no_header.pdf", "file.not_pdf"),
+    ("flat/scanned_nyc_civil_court_fee_waiver.pdf", "file.unrecognised"),
+    ("forms/irs_fw9_2024.pdf", "file.unrecognised"),
+])
+def test_bad_or_unknown_files_become_problems_in_the_report_never_exceptions(
+        service: intake.Service, corpus: Path, name: str, code: str) -> None:
+    report = intake.check(service, [corpus / name], today=TODAY)
+    assert [(u.file, u.problem.code) for u in report.unrecognised_files] == [(Path(name).name, code)]
+    labelled = intake.check(service, [("ds11", corpus / name)], today=TODAY)
+    assert labelled.status in ("invalid", "incomplete")
+    assert labelled.forms[0].problems[0].code in (code, "file.no_fields", "field.required")
+
+
+def test_a_wrongly_labelled_file_type_is_refused_for_a_pdf_only_item(service: intake.Service,
+                                                                     corpus: Path) -> None:
+    svc = service
+    report = intake.check(svc, [("ds11", corpus / SYNTHETIC / "ssn_card.png")], today=TODAY)
+    assert [p.code for p in report.forms[0].problems] == ["file.wrong_type"]
+
+
+def test_a_second_copy_of_a_form_is_noted_and_the_first_kept(service: intake.Service,
+                                                             filled: Callable[..., bytes]) -> None:
+    first = filled(DS11, **GOOD)
+    report = intake.check(service, [first, filled(DS11, **{**GOOD, "Applicant Last Name": "Other"})], today=TODAY)
+    assert report.forms[0].values["last_name"] == "Pérez"
+    assert [u.problem.code for u in report.unrecognised_files] == ["file.duplicate"]
+
+
+def test_an_unknown_item_label_is_a_usage_error(service: intake.Service, corpus: Path) -> None:
+    with pytest.raises(intake.UsageError):
+        intake.check(service, [("passport_photo", corpus / DS11)], today=TODAY)
+
+
+def test_the_same_packet_and_date_give_the_same_report(service: intake.Service, corpus: Path,
+                                                       filled: Callable[..., bytes]) -> None:
+    packet = [filled(DS11, **{**GOOD, "Applicant SSN 1": "000"}), corpus / SYNTHETIC / "utility_bill_2.pdf"]
+    first, second = (intake.check(service, packet, today=TODAY).to_dict("es") for _ in range(2))
+    assert first == second
+
+
+def test_the_report_json_has_the_design_shape(service: intake.Service, filled: Callable[..., bytes]) -> None:
+    data = intake.check(service, [filled(DS11, **GOOD)], today=TODAY).to_dict()
+    assert set(data) >= {"service", "service_version", "checked_at", "status", "forms", "documents", "missing",
+                         "unrecognised_files", "bring_in_person"}
+    assert (data["service_version"], data["checked_at"]) == ("t-1", "2026-11-22")
+    assert set(data["forms"][0]) >= {"form", "file", "sha256", "values", "problems"}
+    assert set(data["documents"][0]) >= {"id", "status", "file", "problems"}
+    assert all(set(m) >= {"kind", "id", "title"} for m in data["missing"])
+
+
+def test_messages_come_in_spanish_too(service: intake.Service, filled: Callable[..., bytes]) -> None:
+    report = intake.check(service, [filled(DS11, **{**GOOD, "Applicant Last Name": ""})], today=TODAY)
+    (problem,) = report.problems
+    assert problem.message("es") == "Página 5: Llene la casilla “Apellido”. Es obligatoria."
+    assert problem.message("en") == "Page 5: Fill in the “Last name” box. It is required."
+
+
+def test_check_cli_exit_codes_json_and_labels(service: intake.Service, corpus: Path, tmp_path: Path,
+                                              filled: Callable[..., bytes], capsys: pytest.CaptureFixture[str]) -> None:
+    form = tmp_path / "ds11.pdf"
+    form.write_bytes(filled(DS11, **GOOD))
+    args = ["check", "--service", str(service.path), "--today", "2026-11-22", str(form),
+            f"proof_of_address={corpus / SYNTHETIC / 'utility_bill_1.pdf'}", str(corpus / SYNTHETIC / "pay_stub_1.pdf")]
+    assert cli.main([*args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "complete"
+    assert cli.main([*args[:-2], "--lang", "es"]) == 1
+    assert "Faltan algunas cosas" in capsys.readouterr().out
+    assert cli.main(["check", "--service", str(service.path.parent / "nope.yaml"), str(form)]) == 2
+
+
+def test_rules_prints_every_code_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rules"]) == 0
+    table = capsys.readouterr().out
+    assert "| field.required | blocks |" in table and "Llene la casilla" in table
+    assert cli.main(["rules", "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "code,severity,message_en,message_es" and len(rows) > len(intake.report.CODES)
+
+
+def _shipped() -> list[Any]:
+    return sorted((Path(__file__).resolve().parents[2] / "schemas").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", [p for p in _shipped() if p.name != "kinds.yaml"], ids=lambda p: p.stem)
+def test_every_shipped_service_passes_its_sample_packets(corpus: Path, path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["test-service", str(path), "--corpus", str(corpus)]) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert " 0 failed" in out and "skip" not in out
