@@ -190,6 +190,8 @@ class _Run:
         return 10 * len(identify.fields_all) + 10 * sum(n in names for n in identify.fields_any)
 
     def _text_hits(self, identify: Identify, file: _File) -> int:
+        if not identify.text_any:
+            return 0
         first_page = rules.fold(file.form.text(1)) if file.form is not None and any(file.form.text_layer) else ""
         return sum(rules.fold(t) in first_page for t in identify.text_any)
 

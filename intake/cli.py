@@ -78,7 +78,6 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="print the catalogue of problem codes and their messages")
     rules.add_argument("--format", choices=("markdown", "csv"), default="markdown")
-    rules.add_argument("--service", help="only the codes this service can give (informative)")
     rules.set_defaults(run=_rules, lang="en")
 
     samples = sub.add_parser("test-service", help="check a service file's sample packets")
@@ -149,12 +148,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(f"{service.title.get(lang)} ({service.id} {service.version}): "
                   f"{render('status.' + report.status, lang)}\n")
-        for form in report.forms:
-            for problem in form.problems:
-                out.write(f"  ✗ {form.title.get(lang)}: {problem.message(lang)}\n")
-        for document in report.documents:
-            for problem in document.problems:
-                out.write(f"  ✗ {document.title.get(lang)}: {problem.message(lang)}\n")
+        marks = {"blocks": "✗", "warning": "!", "bring_original": "•"}
+        for title, problems in [(f.title, f.problems) for f in report.forms] + [
+                (d.title, d.problems) for d in report.documents]:
+            for problem in problems:
+                out.write(f"  {marks[problem.severity.value]} {title.get(lang)}: {problem.message(lang)}\n")
         for missing in (m for m in report.missing if m.kind != "field"):
             reason = f" ({missing.reason.get(lang)})" if missing.reason else ""
             out.write(f"  □ {missing.title.get(lang)}{reason}\n")

@@ -39,8 +39,8 @@ TEXTS: Mapping[str, str] = {
     ),
     "document.pages": N_("This document has {pages} page(s), but we need at least {need}. Upload all the pages."),
     "document.too_old": N_(
-        "{item} must be from the last {days} days. The newest date on this one is {date}. Upload a newer "
-        "one."
+        "This document must be dated within the last {days} days. The newest date on it is {date}. "
+        "Upload a newer one."
     ),
     "document.undated": N_(
         "We could not find a date on this document. {item} must be from the last {days} days, so bring "
@@ -69,8 +69,8 @@ TEXTS: Mapping[str, str] = {
     "field.format:phone": N_("“{field}” should be a 10-digit phone number, like (217) 555-0123."),
     "field.format:ssn": N_("“{field}” should be a 9-digit Social Security number, like 123-45-6789."),
     "field.format:ssn_issued": N_(
-        "The Social Security number in “{field}” is not a number that is ever given out. Check each digit"
-        " against your card."
+        "The number in “{field}” is not a Social Security number that is ever given out. Check each "
+        "digit against your card."
     ),
     "field.format:state": N_("Write the state in “{field}” as its two-letter code, like IL or NY."),
     "field.format:zip": N_("“{field}” should be a 5-digit ZIP code, like 62704, or a ZIP+4, like 62704-1234."),

@@ -118,6 +118,8 @@ def describe(condition: Condition, label: str, lang: str) -> str:
         key = "reason.filled" if condition.value else "reason.empty"
         return messages.render(key, lang, field=label)
     value = condition.value
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+        value = value.strip().lower() == "yes"
     if isinstance(value, bool):
         answer = messages.render("answer.yes" if value else "answer.no", lang)
     elif isinstance(value, tuple):

@@ -100,15 +100,11 @@ def _guess(f: FormField) -> tuple[str, dict[str, Any]]:
         return "signature", spec
     if f.kind is FieldKind.CHECKBOX and len(f.exports) <= 1:
         return "checkbox", spec
-    if f.kind in (FieldKind.CHECKBOX, FieldKind.RADIO):
-        if f.exports:
-            spec["one_of"] = list(f.exports)
-        return "choice", spec
-    if f.kind is FieldKind.CHOICE:
-        exports = [o.export for o in f.options if o.export]
+    if f.kind in (FieldKind.CHECKBOX, FieldKind.RADIO, FieldKind.CHOICE):
+        exports = list(f.exports) if f.kind is not FieldKind.CHOICE else [o.export for o in f.options if o.export]
         if exports:
-            spec["one_of"] = exports
-        return "choice", spec
+            return "choice", {**spec, "one_of": exports}
+        return "text", spec
     text = f"{f.label or ''} {_last_part(f.name)}"
     field_type = next((kind for kind, pattern in _TYPE_HINTS if pattern.search(text)), "text")
     if field_type == "state" and f.max_length not in (None, 2):
@@ -122,7 +118,7 @@ def _guess(f: FormField) -> tuple[str, dict[str, Any]]:
 
 def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[_Entry]) -> str:
     title = stem.replace("_", " ").replace("-", " ").strip().capitalize()
-    identify = [e.spec["source"] for e in entries[:3]]
+    identify = {"fields_any": [e.spec["source"] for e in entries[:3]]} if entries else {"text_any": [title]}
     lines = [
         f"# Draft service file made by `intake scaffold` from {form.name}",
         f"# ({form.page_count} pages, {len(form.fields)} fields). Check every title, type and rule,",
@@ -136,7 +132,7 @@ def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[
         "forms:",
         f"  - id: {form_id}",
         f"    title: {_flow({'en': title, 'es': title})}",
-        f"    identify: {_flow({'fields_any': identify})}",
+        f"    identify: {_flow(identify)}",
         "    fields:" if entries else "    fields: {}",
     ]
     for entry in entries:

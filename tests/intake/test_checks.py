@@ -40,6 +40,7 @@ forms:
       back: {source: "Travel Return Date", type: date}
       married: {source: "Ever Married", type: choice, one_of: ["Yes", "No"]}
       spouse: {source: "Full Name of Current Spouse or Most Recent Spouse (Last, first, Middle)", type: text}
+      wedding: {source: "Date of Marriage (mm/dd/yyyy)", type: date, required_when: {field: married, is: "Yes"}}
     rules:
       - {at_least_one_of: [email, phone]}
       - {date_order: [departure, back]}
@@ -53,6 +54,10 @@ forms:
       - id: f1040_2019
         title: {en: Form 1040 for 2019, es: Formulario 1040 de 2019}
         identify: {text_any: ["(99) 2019"]}
+      - id: w4
+        title: {en: Form W-4, es: Formulario W-4}
+        identify: {text_any: ["Employee’s Withholding Certificate"]}
+        status: wrong
     fields: {}
 documents:
   - id: proof_of_address
@@ -129,7 +134,11 @@ def test_wrong_values_and_broken_rules_make_it_invalid(service: intake.Service,
     assert report.status == "invalid"
     assert sorted(_problems(report)) == sorted([
         ("field.format", "ssn", 5), ("field.rule", "email", 5), ("field.rule", "back", 6),
-        ("field.rule", "occupation", 6), ("field.required", "spouse", 6)])
+        ("field.rule", "occupation", 6), ("field.required", "spouse", 6), ("field.required", "wedding", 6)])
+    wedding = next(p for p in report.problems if p.field == "wedding")
+    assert wedding.message("en") == ("Page 6: Fill in the “Wedding” box. "
+                                     "It is needed because you answered “Yes” to “Married”.")
+    assert wedding.message("es").endswith("Se necesita porque usted respondió “Sí” a “Married”.")
     ssn = next(p for p in report.problems if p.field == "ssn")
     assert ssn.params == {"variant": "ssn_issued"}
     assert "912" not in json.dumps(report.to_dict())
@@ -181,6 +190,9 @@ def test_an_older_edition_is_reported_as_outdated(service: intake.Service, corpu
     (problem,) = tax.problems
     assert problem.code == "form.outdated" and "Form 1040 for 2019" in problem.message("en")
     assert report.status == "invalid"
+    wrong = intake.check(service, [corpus / "forms/irs_fw4_2025_orphan_widgets.pdf"], today=TODAY)
+    assert [p.code for p in wrong.forms[0].problems] == ["form.wrong"]
+    assert "not the Form 1040 (2024)" in wrong.forms[0].problems[0].message("en")
     current = intake.check(service, [filled(DS11, **GOOD), corpus / "forms/irs_f1040_2024_xfa.pdf",
                                      corpus / SYNTHETIC / "utility_bill_1.pdf", corpus / SYNTHETIC / "pay_stub_1.pdf"],
                            today=TODAY)

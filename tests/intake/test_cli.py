@@ -104,3 +104,11 @@ def test_the_installed_script_runs_in_a_fresh_process(corpus: Path) -> None:
                           capture_output=True, text=True, check=True)
     values = {f["value"] for f in json.loads(done.stdout)}
     assert "F0" in values or any(str(v).startswith("F") for v in values if v)
+
+
+@pytest.mark.parametrize("entry", _forms())
+def test_a_scaffolded_draft_passes_lint(cli: Callable[..., int], entry: Any, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    draft = tmp_path / "draft-service.yaml"
+    assert cli(["scaffold", str(entry.path), "--id", "draft-service", "-o", str(draft)]) == 0
+    assert cli(["lint", str(draft)]) == 0, capsys.readouterr().out
