@@ -20,6 +20,7 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     StreamObject,
+    TextStringObject,
 )
 
 from intake.errors import TooComplexError
@@ -77,9 +78,22 @@ def _string(obj: Any) -> tuple[str, bool]:
     obj = _resolve(obj)
     if isinstance(obj, ByteStringObject):
         return decode_bytes(bytes(obj))
+    if isinstance(obj, TextStringObject):
+        return _utf8_rescue(obj), False
     if isinstance(obj, str):
         return str(obj), False
     return "", False
+
+
+def _utf8_rescue(text: TextStringObject) -> str:
+    """Some writers store UTF-8 without a BOM; read as PDFDocEncoding that turns é into Ã©."""
+    raw = getattr(text, "original_bytes", b"")
+    if raw[:2] in (b"\xfe\xff", b"\xff\xfe") or not any(b >= 0x80 for b in raw):
+        return str(text)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return str(text)
 
 
 def _name(obj: Any) -> str | None:

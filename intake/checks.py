@@ -316,11 +316,7 @@ class _Run:
         return form_id is not None and rules.holds(condition, self.raw.get(form_id, {}))
 
     def _reason(self, condition: Condition, default_form: str | None) -> Words:
-        form_id = condition.form or default_form or ""
-        spec = self.service.form(form_id)
-        fspec = spec.fields[condition.field]
-        label = fspec.label or Words(_humanise(condition.field), _humanise(condition.field))
-        return Words(en=rules.describe(condition, label.en, "en"), es=rules.describe(condition, label.es, "es"))
+        return rules.reason(self.service, condition, default_form)
 
     def _document(self, spec: DocumentSpec) -> DocumentStatus:
         if spec.required_when is not None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from intake.fieldtypes import is_filled
-from intake.services import Condition, Rule
+from intake.services import Condition, Rule, Service, Words
 
 _MONTHS = {m: i for i, names in enumerate((
     ("jan", "january", "enero", "ene"), ("feb", "february", "febrero"), ("mar", "march", "marzo"),
@@ -128,3 +128,13 @@ def describe(condition: Condition, label: str, lang: str) -> str:
         answer = str(value)
     key = "reason.is_not" if condition.op == "is_not" else "reason.is"
     return messages.render(key, lang, field=label, answer=answer)
+
+
+def reason(service: Service, condition: Condition, default_form: str | None = None) -> Words:
+    """Why something is needed, in both languages, with the field's label as the person saw it."""
+    form_id = condition.form or default_form or ""
+    spec = service.form(form_id)
+    field_spec = spec.fields[condition.field]
+    fallback = condition.field.replace("_", " ").capitalize()
+    label = field_spec.label or Words(fallback, fallback)
+    return Words(en=describe(condition, label.en, "en"), es=describe(condition, label.es, "es"))
