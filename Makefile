@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint fuzz clean
+.PHONY: run test bench lint messages clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (with venv) first." >&2; exit 2; }
@@ -14,26 +14,29 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PY) setup.cfg pyproject.toml
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,pg]'
 	@touch $(STAMP)
 
 run: $(STAMP)
-	@if [ -d web ]; then \
-		$(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT); \
-	else \
-		echo "The web service is not built yet; the library and its command line are ready:"; \
-		$(VENV)/bin/intake --help; \
-	fi
+	$(VENV)/bin/flask --app web db upgrade -d web/migrations
+	$(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) bench/bench_read.py
+	$(PY) bench/bench_check.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check intake tests bench
+	$(VENV)/bin/ruff check intake web tests bench
 	$(VENV)/bin/mypy intake
+
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -o web/translations/messages.pot --no-location .
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-location
+	$(VENV)/bin/pybabel compile -d web/translations
+	$(VENV)/bin/pybabel compile -D intake -d intake/locale
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

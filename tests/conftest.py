@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,3 +15,25 @@ def corpus() -> Path:
     if not shared_corpus.available():
         pytest.skip(shared_corpus.MISSING)
     return shared_corpus.ROOT
+
+
+@pytest.fixture(scope="session")
+def filled() -> Callable[..., bytes]:
+    """A real corpus form with values written into its fields (PDF field name -> value).
+
+    Filling a real form costs a few tenths of a second, so each distinct filling is made
+    once per run and shared.
+    """
+    from intake._fill import fill_form
+
+    if not shared_corpus.available():
+        pytest.skip(shared_corpus.MISSING)
+    made: dict[tuple[str, tuple[tuple[str, Any], ...]], bytes] = {}
+
+    def fill(name: str, **values: Any) -> bytes:
+        key = (name, tuple(sorted(values.items())))
+        if key not in made:
+            made[key] = fill_form(shared_corpus.path(name), values)
+        return made[key]
+
+    return fill

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.pages import Pages
+
+DATABASES = ["sqlite"] + (["server"] if os.environ.get("INTAKE_TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=DATABASES)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh database built by the migrations: SQLite, and also the server database
+    (PostgreSQL in CI) named by INTAKE_TEST_DATABASE_URL when it is set."""
+    from flask_migrate import upgrade
+
+    from web import create_app
+    from web.models import db
+
+    url = os.environ["INTAKE_TEST_DATABASE_URL"] if request.param == "server" else f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": url, "STORAGE": str(tmp_path / "files"),
+        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost",
+    })
+    with app.app_context():
+        upgrade(directory=str(Path(app.root_path) / "migrations"))
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def pages(client: FlaskClient) -> Pages:
+    return Pages(client)
+
+
+def post_files(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
+    """POST multipart data, closing the request body the test harness spools to a temporary file."""
+    from flask.testing import EnvironBuilder
+
+    builder = EnvironBuilder(client.application, path=url, method="POST", data=data,
+                             content_type="multipart/form-data")
+    environ = builder.get_environ()
+    builder.close()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+
+
+def upload_data(**files: Any) -> dict[str, Any]:
+    """Form data for an upload: item-<id>=(bytes, name) or everything=[(bytes, name), ...]."""
+    import io
+
+    data: dict[str, Any] = {}
+    for key, value in files.items():
+        entries = value if isinstance(value, list) else [value]
+        data[key] = [(io.BytesIO(content), name) for content, name in entries]
+    return data

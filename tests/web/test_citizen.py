@@ -1,0 +1,268 @@
+"""The citizen journey through the Flask test client, on real corpus forms."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.conftest import post_files, upload_data
+from tests.web.pages import Pages
+from web import references
+from web.models import CheckRecord, Event, Submission, SubmissionFile, SurveyAnswer, db
+
+SERVICE = "/s/passport-first-time"
+DS11 = "forms/dos_ds11_passport_application.pdf"
+SYNTHETIC = "supporting/synthetic/"
+PERSON = {
+    "Applicant Last Name": "Pérez", "Applicant First Name": "José", "Applicant DOB M": "03",
+    "Applicant DOB D": "09", "Applicant DOB Y": "1984", "Applicant Place of Birth": "Springfield",
+    "Applicant SSN 1": "123", "Applicant SSN 2": "45", "Applicant SSN 3": "6789",
+    "Applicant Address Street": "418 Maple Avenue", "Applicant Address CIty": "Springfield",
+    "Applicant Address State": "IL", "Applicant Address Zip Code": "62704",
+}
+
+
+@pytest.fixture
+def ds11(filled: Callable[..., bytes]) -> bytes:
+    return filled(DS11, **PERSON)
+
+
+def _bytes(corpus: Path, name: str) -> bytes:
+    return (corpus / SYNTHETIC / name).read_bytes()
+
+
+def _submit(client: FlaskClient, client_key: str | None = None, **files: Any) -> Any:
+    data = upload_data(**files)
+    data["client_key"] = client_key or os.urandom(8).hex()
+    return post_files(client, SERVICE, data)
+
+
+def _only_submission(app: Flask) -> Submission:
+    with app.app_context():
+        (submission,) = db.session.query(Submission).all()
+        db.session.expunge(submission)
+        return submission
+
+
+def test_the_home_page_lists_services_and_searches_them(pages: Pages) -> None:
+    home = pages.get("/")
+    assert "Apply for your first U.S. passport" in home.get_text()
+    found = pages.get("/?q=PASAPORTE&lang=es")
+    assert "Solicitar su primer pasaporte" in found.get_text()
+    assert "Ningún trámite" in pages.get("/?q=fishing+licence&lang=es").get_text()
+
+
+def test_the_language_is_chosen_remembered_and_read_from_the_browser(client: FlaskClient, pages: Pages) -> None:
+    assert pages.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"}).html["lang"] == "es"
+    switched = client.get("/?lang=es")
+    assert "intake_lang=es" in switched.headers["Set-Cookie"]
+    assert pages.get("/").html["lang"] == "es"
+    assert pages.get("/?lang=en").find("a", hreflang="es") is not None
+
+
+def test_the_checklist_shows_every_item_conditions_limits_and_the_blank_form(pages: Pages) -> None:
+    page = pages.get(SERVICE)
+    text = page.get_text(" ")
+    assert "Form DS-11" in text and "Proof of U.S. citizenship" in text
+    assert "Needed if you filled in “Other names you have used”." in text
+    assert "up to 20 MB each" in text and "Dated within the last 90 days." in text
+    assert page.find("a", href="https://eforms.state.gov/Forms/ds11.pdf") is not None
+    assert page.find("input", attrs={"name": "item-ds11", "type": "file"}) is not None
+    assert pages.get("/s/no-such-service", status=404).h1.get_text() == "Page not found"
+
+
+def test_an_incomplete_packet_gets_a_reference_a_private_link_and_what_is_missing(
+        app: Flask, client: FlaskClient, pages: Pages, ds11: bytes, corpus: Path) -> None:
+    response = _submit(client, **{"item-ds11": (ds11, "ds11.pdf"),
+                                  "everything": [(_bytes(corpus, "utility_bill_1.pdf"), "bill.pdf")]})
+    assert response.status_code == 303
+    page = pages.follow(response)
+    assert page.h1.get_text(strip=True) == "Some things are missing"
+    text = page.get_text(" ")
+    assert "Proof of U.S. citizenship" in text and "Photo ID" in text
+    submission = _only_submission(app)
+    assert references.display(submission.reference) in text
+    link = page.find("a", rel="noreferrer")
+    assert link is not None and f"/r/{submission.reference}/k/" in link["href"]
+    assert "6789" not in text.replace("***-**-6789", "")
+    with app.app_context():
+        assert db.session.query(SubmissionFile).count() == 2
+        assert db.session.query(CheckRecord).one().service_version == "2026-11"
+        assert db.session.query(Event).one().kind == "created"
+
+
+def test_a_wrong_packet_says_what_to_fix_with_links_to_each_problem(client: FlaskClient, pages: Pages,
+                                                                    filled: Callable[..., bytes]) -> None:
+    bad = filled(DS11, **{**PERSON, "Applicant SSN 1": "912", "Applicant DOB Y": "2031"})
+    page = pages.follow(_submit(client, **{"item-ds11": (bad, "ds11.pdf")}))
+    assert page.h1.get_text(strip=True) == "Something needs fixing"
+    summary = page.find(class_="error-summary")
+    links = summary.find_all("a")
+    assert len(links) == 2
+    for link in links:
+        assert page.find(id=link["href"][1:]) is not None
+    assert "912" not in page.get_text()
+
+
+def test_files_that_are_not_pdf_jpeg_or_png_are_refused_in_plain_words(client: FlaskClient, pages: Pages,
+                                                                       app: Flask) -> None:
+    page = pages.check(_submit(client, everything=[(b"GIF89a...", "photo.gif"), (b"", "empty.pdf")]), 400)
+    text = page.get_text(" ")
+    assert "photo.gif is not a PDF, JPEG or PNG file" in text and "empty.pdf is empty" in text
+    assert page.find(class_="error-summary").find("a")["href"] == "#everything"
+    with app.app_context():
+        assert db.session.query(Submission).count() == 0
+
+
+def test_an_empty_upload_asks_for_a_file(client: FlaskClient, pages: Pages) -> None:
+    page = pages.check(_submit(client), 400)
+    assert "Choose at least one file" in page.get_text()
+
+
+def test_a_file_over_the_limit_and_a_request_over_the_limit_get_friendly_pages(app: Flask, pages: Pages,
+                                                                              client: FlaskClient) -> None:
+    app.config["MAX_FILE_BYTES"] = 1000
+    page = pages.check(_submit(client, everything=[(b"%PDF-1.4" + b"0" * 2000, "big.pdf")]), 400)
+    assert "big.pdf is too big" in page.get_text()
+    app.config["MAX_CONTENT_LENGTH"] = 5000
+    page = pages.check(_submit(client, everything=[(b"%PDF-1.4" + b"0" * 9000, "bigger.pdf")]), 413)
+    assert page.h1.get_text(strip=True) == "Your files are too big"
+
+
+def test_submitting_twice_makes_one_submission(app: Flask, client: FlaskClient, ds11: bytes) -> None:
+    first = _submit(client, "same-key", **{"item-ds11": (ds11, "ds11.pdf")})
+    second = _submit(client, "same-key", **{"item-ds11": (ds11, "ds11.pdf")})
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.query(Submission).count() == 1
+
+
+def test_the_secret_link_opens_the_check_and_leaves_for_a_clean_address(app: Flask, client: FlaskClient,
+                                                                         pages: Pages, ds11: bytes) -> None:
+    page = pages.follow(_submit(client, **{"item-ds11": (ds11, "ds11.pdf")}))
+    link = page.find("a", rel="noreferrer")["href"]
+    reference = _only_submission(app).reference
+    with app.test_client() as stranger:
+        assert stranger.get(f"/r/{reference}").headers["Location"].startswith("/r?reference=")
+        opened = stranger.get(link)
+        assert opened.status_code == 303 and opened.headers["Location"] == f"/r/{reference}"
+        assert opened.headers["Referrer-Policy"] == "no-referrer"
+        assert stranger.get(f"/r/{reference}").status_code == 200
+    with app.test_client() as guesser:
+        assert guesser.get(f"/r/{reference}/k/not-the-secret").status_code == 404
+
+
+def test_the_reference_and_zip_code_open_the_check_and_typos_are_caught(app: Flask, client: FlaskClient,
+                                                                        pages: Pages, ds11: bytes) -> None:
+    _submit(client, **{"item-ds11": (ds11, "ds11.pdf")})
+    reference = _only_submission(app).reference
+    with app.test_client() as other:
+        lookup = Pages(other)
+        typo = reference[:-2] + ("A" if reference[-2] != "A" else "C") + reference[-1]
+        page = lookup.post("/r", data={"reference": typo, "zip": "62704"}, status=400)
+        assert "one of them may be mistyped" in page.get_text()
+        page = lookup.post("/r", data={"reference": references.display(reference).lower(), "zip": "60601"},
+                           status=400)
+        assert "could not find a check" in page.get_text()
+        done = other.post("/r", data={"reference": references.display(reference).lower(), "zip": "62704"})
+        assert done.headers["Location"] == f"/r/{reference}"
+        assert lookup.get(done.headers["Location"]).h1 is not None
+
+
+def test_coming_back_to_add_files_rechecks_and_shows_what_changed(app: Flask, client: FlaskClient, pages: Pages,
+                                                                  ds11: bytes, corpus: Path) -> None:
+    pages.follow(_submit(client, **{"item-ds11": (ds11, "ds11.pdf")}))
+    reference = _only_submission(app).reference
+    more = upload_data(**{"item-citizenship": (_bytes(corpus, "birth_certificate_scan.pdf"), "birth.pdf"),
+                          "item-photo_id": (_bytes(corpus, "state_id_front_photo.jpg"), "id.jpg"),
+                          "everything": [(_bytes(corpus, "utility_bill_1.pdf"), "bill.pdf")]})
+    page = pages.follow(post_files(client, f"/r/{reference}/files", more))
+    assert page.h1.get_text(strip=True) == "Ready for your visit"
+    assert "Fixed: 3" in page.get_text()
+    replaced = upload_data(**{"item-ds11": (ds11, "ds11-again.pdf")})
+    replaced["replace-ds11"] = "on"
+    pages.follow(post_files(client, f"/r/{reference}/files", replaced))
+    with app.app_context():
+        files = db.session.query(SubmissionFile).order_by(SubmissionFile.id).all()
+        assert [f.name for f in files if f.removed_at is None] == ["birth.pdf", "id.jpg", "bill.pdf", "ds11-again.pdf"]
+        assert len(files) == 5 and db.session.query(CheckRecord).count() == 3
+
+
+def test_the_bring_page_prints_and_the_text_version_fits_a_phone_message(app: Flask, client: FlaskClient,
+                                                                         pages: Pages, ds11: bytes) -> None:
+    pages.follow(_submit(client, **{"item-ds11": (ds11, "ds11.pdf")}))
+    reference = _only_submission(app).reference
+    page = pages.get(f"/r/{reference}/bring")
+    assert "Springfield Passport Acceptance Facility" in page.get_text()
+    assert page.find("link", media="print") is not None
+    text = client.get(f"/r/{reference}/bring.txt")
+    assert text.mimetype == "text/plain" and len(text.get_data(as_text=True)) <= 460
+    assert references.display(reference) in text.get_data(as_text=True)
+
+
+def test_the_survey_answer_is_stored_with_the_submission(app: Flask, client: FlaskClient, pages: Pages,
+                                                         ds11: bytes) -> None:
+    pages.follow(_submit(client, **{"item-ds11": (ds11, "ds11.pdf")}))
+    reference = _only_submission(app).reference
+    page = pages.follow(client.post(f"/r/{reference}/survey", data={"satisfied": "4", "trust": "9",
+                                                                    "comment": " Clear! "}))
+    assert "Thank you" in page.get_text()
+    with app.app_context():
+        answer = db.session.query(SurveyAnswer).one()
+        assert (answer.satisfied, answer.trust, answer.comment) == (4, None, "Clear!")
+
+
+def test_another_visitor_cannot_read_a_submission_without_the_secret(app: Flask, client: FlaskClient,
+                                                                     ds11: bytes) -> None:
+    _submit(client, **{"item-ds11": (ds11, "ds11.pdf")})
+    reference = _only_submission(app).reference
+    with app.test_client() as stranger:
+        for url in (f"/r/{reference}/bring", f"/r/{reference}/bring.txt"):
+            assert stranger.get(url).status_code == 404
+        assert stranger.post(f"/r/{reference}/survey", data={"satisfied": "1"}).status_code == 404
+        assert stranger.post(f"/r/{reference}/files", data={}).status_code == 404
+
+
+def test_bad_addresses_get_a_friendly_404_never_a_500(client: FlaskClient, pages: Pages) -> None:
+    for url in ("/r/garbage", "/r/AAAAAAAAC", "/r/%00", "/s/../etc", "/r/AAAAAAAAA/bring"):
+        pages.get(url, status=404)
+    assert client.get("/r/aaa-aaa-aaa").headers["Location"] == "/r/AAAAAAAAA"
+    assert client.get("/r/AAAAAAAAA").headers["Location"] == "/r?reference=AAA-AAA-AAA"
+
+
+def test_forms_are_protected_against_cross_site_requests(app: Flask, ds11: bytes) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    with app.test_client() as client:
+        page = Pages.check(_submit(client, **{"item-ds11": (ds11, "ds11.pdf")}), 400)
+        assert page.h1.get_text(strip=True) == "Please try again"
+
+
+def test_a_crash_after_storing_files_leaves_no_half_made_submission(app: Flask, client: FlaskClient,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   ds11: bytes) -> None:
+    from web.citizen import packets
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(packets, "_unused_reference", crash)
+    response = _submit(client, **{"item-ds11": (ds11, "ds11.pdf")})
+    assert response.status_code == 500 and b"Nothing you sent was lost" in response.data
+    with app.app_context():
+        assert db.session.query(Submission).count() == 0 and db.session.query(SubmissionFile).count() == 0
+
+
+def test_lookups_are_rate_limited_per_address(app: Flask, tmp_path: Path) -> None:
+    from web import create_app
+
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+    with limited.test_client() as client:
+        codes = [client.post("/r", data={"reference": "ACD-EFG-HJK", "zip": "00000"}).status_code
+                 for _ in range(12)]
+    assert codes[:10] == [400] * 10 and codes[-1] == 429

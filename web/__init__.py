@@ -1,0 +1,41 @@
+"""The intake web service: ``create_app()`` is what ``flask --app web`` and gunicorn serve.
+
+The web layer only routes, renders and stores; every check goes through ``web.jobs`` to the
+``intake`` library.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+
+from web import config, errors, i18n
+from web.limits import limiter
+from web.models import db
+
+csrf = CSRFProtect()
+migrate = Migrate()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).with_name("migrations")))
+    csrf.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", not app.testing or app.config.get("RATELIMIT_ENABLED", True))
+    limiter.init_app(app)
+
+    from web import jobs
+    from web.citizen import bp as citizen
+
+    jobs.init_app(app)
+    app.register_blueprint(citizen)
+    return app

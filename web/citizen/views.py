@@ -1,0 +1,231 @@
+"""Citizen routes. Each renders one template per outcome; the work is in ``packets``."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from intake import rules
+from intake.rules import fold
+from intake.services import Service
+from web import jobs, references
+from web.citizen import bp, packets
+from web.limits import limiter
+from web.models import Submission, SurveyAnswer, db
+
+ACCESS = "access"
+SMS_LIMIT = 459  # three SMS segments
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """The first clause of an item, so the text version stays short enough for a phone message."""
+    first = text.split(" (")[0].split(", ")[0]
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def _service(service_id: str) -> Service:
+    service = jobs.services().get(service_id)
+    if service is None:
+        abort(404)
+    return service
+
+
+def _grant(reference: str) -> None:
+    granted = [r for r in session.get(ACCESS, []) if r != reference][-19:]
+    session[ACCESS] = [*granted, reference]
+    session.permanent = True
+
+
+def _granted(reference: str) -> Submission:
+    submission = db.session.query(Submission).filter_by(reference=reference).one_or_none()
+    if submission is None or reference not in session.get(ACCESS, []):
+        abort(404)
+    return submission
+
+
+def _blocking(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The problems that must be fixed, each given an anchor the summary at the top links to."""
+    found = [p for section in ("forms", "documents") for entry in report[section] for p in entry["problems"]
+             if p["severity"] == "blocks"]
+    for number, problem in enumerate(found, start=1):
+        problem["anchor"] = f"fix-{number}"
+    return found
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"reason": rules.reason}
+
+
+@bp.get("/")
+def index() -> str:
+    query = request.args.get("q", "").strip()
+    services = list(jobs.services().values())
+    if query:
+        words = fold(query).split()
+        services = [s for s in services if all(
+            w in fold(" ".join([s.title.get(g.lang), s.summary.get(g.lang) if s.summary else "", s.id]))
+            for w in words)]
+    return render_template("citizen/index.html", services=services, query=query)
+
+
+@bp.get("/s/<service_id>")
+def checklist(service_id: str) -> str:
+    service = _service(service_id)
+    return render_template("citizen/service.html", service=service, errors=[], client_key=secrets.token_hex(16),
+                           zip_code="")
+
+
+@bp.post("/s/<service_id>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
+def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
+    service = _service(service_id)
+    client_key = (request.form.get("client_key") or "")[:64] or None
+    if client_key:
+        earlier = db.session.query(Submission).filter_by(client_key=client_key).one_or_none()
+        if earlier is not None:
+            _grant(earlier.reference)
+            return redirect(url_for("citizen.result", reference=earlier.reference), 303)
+    incoming = packets.collect(request.files.to_dict(flat=False), service)
+    if not incoming.files and not incoming.errors:
+        incoming.errors.append(("everything", _("Choose at least one file to upload.")))
+    if incoming.errors:
+        return render_template("citizen/service.html", service=service, errors=incoming.errors,
+                               client_key=client_key or secrets.token_hex(16),
+                               zip_code=request.form.get("zip", "")), 400
+    submission, secret = packets.create(service, incoming, client_key=client_key,
+                                        zip_code=request.form.get("zip", ""))
+    _grant(submission.reference)
+    session["new_secret"] = {"reference": submission.reference, "secret": secret}
+    return redirect(url_for("citizen.result", reference=submission.reference), 303)
+
+
+@bp.get("/r/<reference>")
+def result(reference: str) -> str | WerkzeugResponse:
+    canonical = references.normalise(reference)
+    if canonical is None:
+        abort(404)
+    if canonical != reference:
+        return redirect(url_for("citizen.result", reference=canonical), 301)
+    if canonical not in session.get(ACCESS, []):
+        return redirect(url_for("citizen.lookup", reference=references.display(canonical)), 303)
+    submission = _granted(canonical)
+    service = _service(submission.service_id)
+    latest = submission.checks[-1].report[g.lang]
+    previous = submission.checks[-2].report[g.lang] if len(submission.checks) > 1 else None
+    fresh = session.get("new_secret")
+    link = None
+    if fresh and fresh.get("reference") == canonical:
+        link = url_for("citizen.resume", reference=canonical, secret=fresh["secret"], _external=True)
+    return render_template("citizen/result.html", service=service, submission=submission, report=latest,
+                           changes=packets.changes(previous, latest), resume_link=link,
+                           reference=references.display(canonical), errors=[], blocking=_blocking(latest))
+
+
+@bp.get("/r/<reference>/k/<secret>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
+def resume(reference: str, secret: str) -> WerkzeugResponse:
+    """The secret link: grant access in the session and leave for an address without the secret."""
+    submission = db.session.query(Submission).filter_by(reference=reference).one_or_none()
+    if submission is None or not packets.secret_matches(submission, secret):
+        abort(404)
+    _grant(reference)
+    response = redirect(url_for("citizen.result", reference=reference), 303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/r", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"], methods=["POST"])
+def lookup() -> str | WerkzeugResponse | tuple[str, int]:
+    typed = request.values.get("reference", "")
+    zip_code = request.form.get("zip", "")
+    if request.method == "GET":
+        return render_template("citizen/lookup.html", reference=typed, zip_code="", errors=[])
+    errors: list[tuple[str, str]] = []
+    canonical = references.normalise(typed)
+    if canonical is None:
+        errors.append(("reference", _("Check your reference code. It has 9 letters and numbers, like "
+                                      "ACD-EFG-HJK, and one of them may be mistyped.")))
+    submission = db.session.query(Submission).filter_by(reference=canonical).one_or_none() if canonical else None
+    if canonical and (submission is None or not packets.zip_matches(submission, zip_code)):
+        errors.append(("zip", _("We could not find a check with that reference code and ZIP code. Check both "
+                                "and try again, or use the link we gave you.")))
+    if errors:
+        return render_template("citizen/lookup.html", reference=typed, zip_code=zip_code, errors=errors), 400
+    assert canonical is not None
+    _grant(canonical)
+    return redirect(url_for("citizen.result", reference=canonical), 303)
+
+
+@bp.post("/r/<reference>/files")
+@limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
+def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
+    submission = _granted(reference)
+    service = _service(submission.service_id)
+    incoming = packets.collect(request.files.to_dict(flat=False), service)
+    if not incoming.files and not incoming.errors:
+        incoming.errors.append(("everything", _("Choose at least one file to upload.")))
+    if incoming.errors:
+        latest = submission.checks[-1].report[g.lang]
+        return render_template("citizen/result.html", service=service, submission=submission, report=latest,
+                               changes={}, resume_link=None, reference=references.display(reference),
+                               errors=incoming.errors, blocking=_blocking(latest)), 400
+    replace = {key.removeprefix("replace-") for key in request.form if key.startswith("replace-")}
+    packets.add_files(submission, service, incoming, replace)
+    return redirect(url_for("citizen.result", reference=reference), 303)
+
+
+@bp.get("/r/<reference>/bring")
+def bring(reference: str) -> str:
+    submission = _granted(reference)
+    service = _service(submission.service_id)
+    return render_template("citizen/bring.html", service=service, report=submission.checks[-1].report[g.lang],
+                           reference=references.display(reference), raw_reference=reference)
+
+
+@bp.get("/r/<reference>/bring.txt")
+def bring_text(reference: str) -> Response:
+    submission = _granted(reference)
+    service = _service(submission.service_id)
+    report = submission.checks[-1].report[g.lang]
+    lines = [_("Ref %(ref)s: %(service)s", ref=references.display(reference), service=service.title.get(g.lang))]
+    lines += [f"- {_short(item)}" for item in report["bring_in_person"]]
+    missing = [_short(m["title"]) for m in report["missing"] if m["kind"] != "field"]
+    if missing:
+        lines.append(_("Still needed: %(items)s", items="; ".join(missing)))
+    response = make_response("\n".join(lines)[:SMS_LIMIT] + "\n")
+    response.mimetype = "text/plain"
+    return response
+
+
+@bp.post("/r/<reference>/survey")
+def survey(reference: str) -> WerkzeugResponse:
+    submission = _granted(reference)
+
+    def score(name: str) -> int | None:
+        value = request.form.get(name, "")
+        return int(value) if value in {"1", "2", "3", "4", "5"} else None
+
+    comment = (request.form.get("comment") or "").strip()[:2000] or None
+    if score("satisfied") or score("trust") or comment:
+        db.session.add(SurveyAnswer(submission_id=submission.id, satisfied=score("satisfied"),
+                                    trust=score("trust"), comment=comment))
+        db.session.commit()
+    session["thanked"] = reference
+    return redirect(url_for("citizen.result", reference=reference, _anchor="survey"), 303)

@@ -1,0 +1,57 @@
+"""Configuration: safe defaults, then ``INTAKE_*`` environment variables, then the caller's dict.
+
+Nothing here needs to be set for ``make run``: the database is a SQLite file and uploads
+a folder, both in the instance folder. Production refuses to start with the default
+secret key; an optional variable that is unset never stops the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULT_SECRET = "development-only-secret-change-me"
+MB = 1024 * 1024
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "SECRET_KEY": DEFAULT_SECRET,
+    "DATABASE_URL": None,
+    "STORAGE": None,
+    "SCHEMAS": None,
+    "MAX_FILE_MB": 20,
+    "MAX_PACKET_MB": 60,
+    "MAX_FILES": 20,
+    "LANGUAGES": ("en", "es"),
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_LOOKUP": "10 per minute",
+    "RATELIMIT_UPLOAD": "30 per minute",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).with_name("translations")),
+}
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("INTAKE")
+    if overrides:
+        app.config.update(overrides)
+    cfg = app.config
+    instance = Path(app.instance_path)
+    cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'intake.db'}"
+    cfg["STORAGE"] = cfg["STORAGE"] or str(instance / "files")
+    cfg["MAX_CONTENT_LENGTH"] = int(cfg["MAX_PACKET_MB"]) * MB
+    cfg["MAX_FILE_BYTES"] = int(cfg["MAX_FILE_MB"]) * MB
+    production = cfg["ENV"] == "production"
+    cfg["SESSION_COOKIE_SECURE"] = production
+    if production and cfg["SECRET_KEY"] == DEFAULT_SECRET:
+        raise ConfigError("set INTAKE_SECRET_KEY to a long random value before running in production")

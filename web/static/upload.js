@@ -1,0 +1,37 @@
+// Progressive enhancement only: every form works without this file.
+// It moves focus to an error summary, shows upload progress for large files,
+// and stops a second click from sending the same files twice.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-autofocus]");
+  if (summary) { summary.focus(); }
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-progress]"), function (form) {
+    form.addEventListener("submit", function (event) {
+      var button = form.querySelector("[data-once]");
+      var status = form.querySelector(".progress");
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      if (button) { button.disabled = true; }
+      if (!window.XMLHttpRequest || !window.FormData || !window.DOMParser || !status) { return; }
+      event.preventDefault();
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      status.hidden = false;
+      request.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) { status.textContent = Math.round(e.loaded / e.total * 100) + "%"; }
+      });
+      request.addEventListener("load", function () {
+        if (request.status === 200 && request.responseURL && request.responseURL !== form.action) {
+          window.location.assign(request.responseURL);
+          return;
+        }
+        var page = new DOMParser().parseFromString(request.responseText, "text/html");
+        document.replaceChild(document.importNode(page.documentElement, true), document.documentElement);
+        var errors = document.querySelector("[data-autofocus]");
+        if (errors) { errors.focus(); }
+      });
+      request.addEventListener("error", function () { delete form.dataset.sent; form.submit(); });
+      request.send(new FormData(form));
+    });
+  });
+})();

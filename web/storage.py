@@ -1,0 +1,65 @@
+"""Blob storage for uploaded files, by sha256: the one seam to local disk or object storage.
+
+A file is written once, whole (a temporary name, then an atomic rename), before any
+database record points at it; a crash in between leaves at most an unreferenced blob,
+never a record without its file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+
+class Storage(Protocol):
+    def put(self, data: bytes) -> str: ...
+    def get(self, sha256: str) -> bytes: ...
+    def exists(self, sha256: str) -> bool: ...
+    def delete(self, sha256: str) -> None: ...
+
+
+class LocalStorage:
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError("not a sha256 hex digest")
+        return self.root / sha256[:2] / sha256
+
+    def put(self, data: bytes) -> str:
+        sha256 = hashlib.sha256(data).hexdigest()
+        path = self._path(sha256)
+        if path.exists():
+            return sha256
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha256
+
+    def get(self, sha256: str) -> bytes:
+        return self._path(sha256).read_bytes()
+
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).is_file()
+
+    def delete(self, sha256: str) -> None:
+        self._path(sha256).unlink(missing_ok=True)
+
+
+def from_config(location: str) -> Storage:
+    if location.startswith("s3://"):
+        raise NotImplementedError("S3-compatible storage is not built yet; use a local folder")
+    return LocalStorage(location)
