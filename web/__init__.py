@@ -13,7 +13,8 @@ from flask import Flask
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
-from web import config, errors, i18n
+from web import config as settings
+from web import errors, i18n
 from web.limits import limiter
 from web.models import db
 
@@ -21,9 +22,10 @@ csrf = CSRFProtect()
 migrate = Migrate()
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The app: safe defaults, then INTAKE_* environment variables, then ``config``."""
     app = Flask(__name__, instance_relative_config=True)
-    config.load(app, test_config)
+    settings.load(app, config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).with_name("migrations")))

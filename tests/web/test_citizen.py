@@ -266,3 +266,52 @@ def test_lookups_are_rate_limited_per_address(app: Flask, tmp_path: Path) -> Non
         codes = [client.post("/r", data={"reference": "ACD-EFG-HJK", "zip": "00000"}).status_code
                  for _ in range(12)]
     assert codes[:10] == [400] * 10 and codes[-1] == 429
+
+
+def _samples() -> list[Any]:
+    import intake
+    from tests import shared_corpus
+
+    root = Path(__file__).resolve().parents[2] / "schemas"
+    found = [pytest.param(service.id, sample.name, id=f"{service.id}: {sample.name}")
+             for service in intake.catalogue(root).values() for sample in service.samples]
+    if not shared_corpus.available():
+        return [pytest.param(None, None, marks=pytest.mark.skip(reason=shared_corpus.MISSING))]
+    return found
+
+
+@pytest.mark.parametrize("service_id, sample_name", _samples())
+def test_every_sample_packet_gives_the_same_report_through_the_web_form(
+        app: Flask, client: FlaskClient, corpus: Path, service_id: str, sample_name: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import json
+
+    import intake
+    from intake import samples
+    from web import jobs
+
+    with app.app_context():
+        service = jobs.services()[service_id]
+    sample = next(s for s in service.samples if s.name == sample_name)
+    packet = samples.packet(service, sample, corpus)
+    expected = intake.check(service, packet, today=sample.today)
+    real_run = jobs.run_check
+
+    def on_sample_day(svc: Any, files: Any, today: dt.date | None = None) -> Any:
+        return real_run(svc, files, today=sample.today)
+
+    monkeypatch.setattr(jobs, "run_check", on_sample_day)
+    data: dict[str, Any] = {"client_key": os.urandom(8).hex()}
+    for entry in packet:
+        item, upload = entry if isinstance(entry, tuple) else ("everything", entry)
+        key = f"item-{item}" if item != "everything" else item
+        data.setdefault(key, []).append((upload.data, upload.name))
+    response = post_files(client, f"/s/{service_id}", upload_data(**{k: v for k, v in data.items()
+                                                                      if k != "client_key"}) | {
+        "client_key": data["client_key"]})
+    assert response.status_code == 303
+    with app.app_context():
+        stored = json.loads(db.session.query(CheckRecord).one().report_json)["en"]
+    assert stored == expected.to_dict("en")
+    assert stored["status"] == sample.status
