@@ -53,3 +53,14 @@ def forms() -> list[Entry]:
 
 def path(name: str) -> Path:
     return ROOT / name
+
+
+# The synthetic applicant of supporting/synthetic/MANIFEST.tsv, as the DS-11's boxes hold him.
+DS11 = "forms/dos_ds11_passport_application.pdf"
+DS11_APPLICANT = {
+    "Applicant Last Name": "Pérez", "Applicant First Name": "José", "Applicant DOB M": "03",
+    "Applicant DOB D": "09", "Applicant DOB Y": "1984", "Applicant Place of Birth": "Springfield",
+    "Applicant SSN 1": "123", "Applicant SSN 2": "45", "Applicant SSN 3": "6789",
+    "Applicant Address Street": "418 Maple Avenue", "Applicant Address CIty": "Springfield",
+    "Applicant Address State": "IL", "Applicant Address Zip Code": "62704",
+}

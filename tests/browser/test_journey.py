@@ -12,16 +12,10 @@ from typing import Any
 
 import pytest
 
+from tests import shared_corpus
 from tests.browser.conftest import OUTPUT
 
-DS11 = "forms/dos_ds11_passport_application.pdf"
-PERSON = {
-    "Applicant Last Name": "Pérez", "Applicant First Name": "José", "Applicant DOB M": "03",
-    "Applicant DOB D": "09", "Applicant DOB Y": "1984", "Applicant Place of Birth": "Springfield",
-    "Applicant SSN 1": "123", "Applicant SSN 2": "45", "Applicant SSN 3": "6789",
-    "Applicant Address Street": "418 Maple Avenue", "Applicant Address CIty": "Springfield",
-    "Applicant Address State": "IL", "Applicant Address Zip Code": "62704",
-}
+DS11, PERSON = shared_corpus.DS11, shared_corpus.DS11_APPLICANT
 WORDS = {
     "en": {"service": "Apply for your first U.S. passport", "check": "Check my files", "again": "Check again",
            "missing": "Some things are missing", "ready": "Ready for your visit", "continue": "Continue"},

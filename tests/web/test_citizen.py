@@ -11,21 +11,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests import shared_corpus
 from tests.web.conftest import post_files, upload_data
 from tests.web.pages import Pages
 from web import references
 from web.models import CheckRecord, Event, Submission, SubmissionFile, SurveyAnswer, db
 
 SERVICE = "/s/passport-first-time"
-DS11 = "forms/dos_ds11_passport_application.pdf"
+DS11, PERSON = shared_corpus.DS11, shared_corpus.DS11_APPLICANT
 SYNTHETIC = "supporting/synthetic/"
-PERSON = {
-    "Applicant Last Name": "Pérez", "Applicant First Name": "José", "Applicant DOB M": "03",
-    "Applicant DOB D": "09", "Applicant DOB Y": "1984", "Applicant Place of Birth": "Springfield",
-    "Applicant SSN 1": "123", "Applicant SSN 2": "45", "Applicant SSN 3": "6789",
-    "Applicant Address Street": "418 Maple Avenue", "Applicant Address CIty": "Springfield",
-    "Applicant Address State": "IL", "Applicant Address Zip Code": "62704",
-}
 
 
 @pytest.fixture
