@@ -14,7 +14,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
 from web import config as settings
-from web import errors, i18n
+from web import errors, i18n, security
 from web.limits import limiter
 from web.models import db
 
@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing or app.config.get("RATELIMIT_ENABLED", True))
     limiter.init_app(app)
 

@@ -309,3 +309,24 @@ def test_every_sample_packet_gives_the_same_report_through_the_web_form(
         stored = json.loads(db.session.query(CheckRecord).one().report_json)["en"]
     assert stored == expected.to_dict("en")
     assert stored["status"] == sample.status
+
+
+def test_every_page_sends_security_headers(client: FlaskClient) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_production_refuses_the_default_secret_and_sends_hsts(tmp_path: Path) -> None:
+    from web import create_app
+    from web.config import ConfigError
+
+    with pytest.raises(ConfigError):
+        create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+    app = create_app({"ENV": "production", "SECRET_KEY": "long-random", "STORAGE": str(tmp_path / "files"),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
+    assert "max-age" in app.test_client().get("/").headers["Strict-Transport-Security"]
+    assert app.config["SESSION_COOKIE_SECURE"] is True
