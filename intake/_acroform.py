@@ -412,6 +412,8 @@ def _button_value(attrs: dict[str, Any], widgets: tuple[Widget, ...], kind: Fiel
     """Map the on-state names to export values (through /Opt when it is there)."""
     states = list(dict.fromkeys(w.on_state for w in widgets if w.on_state))
     opt = [o.export for o in _options(attrs.get("/Opt"))]
+    if len(set(opt)) != len(opt):
+        opt = []  # an /Opt that cannot tell the choices apart ("Yes", "Yes") maps nothing
     exports_by_state = {s: _export(s, opt) for s in states}
     exports = tuple(dict.fromkeys(exports_by_state.values()))
     chosen = _name(attrs.get("/V"))
