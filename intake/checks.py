@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from intake.report import (
     Severity,
     Unrecognised,
 )
+from intake.sandbox import Sandbox
 from intake.services import (
     Condition,
     DocumentKind,
@@ -76,13 +77,23 @@ class _File:
 
 @dataclass(frozen=True)
 class Checker:
-    """A configurable checker; ``intake.check`` uses one with the defaults."""
+    """A configurable checker; ``intake.check`` uses one with the defaults.
+
+    With ``isolate=True`` every upload is parsed in a sandboxed worker process
+    (:mod:`intake.sandbox`); pass ``sandbox=`` to share one pre-started worker between
+    checks, as the web service does.
+    """
 
     limits: Limits = field(default_factory=Limits)
+    isolate: bool = False
+    sandbox: Sandbox | None = None
 
     def check(self, service: Service | str | Path, files: Iterable[FileInput], *,
               today: dt.date | None = None) -> Report:
         svc = service if isinstance(service, Service) else load_service(service)
+        if self.isolate and self.sandbox is None:
+            with Sandbox(file_limits=self.limits) as sandbox:
+                return replace(self, sandbox=sandbox).check(svc, files, today=today)
         return _Run(svc, [self._read(entry, svc) for entry in files], today or dt.date.today()).report()
 
     def _read(self, entry: FileInput, service: Service) -> _File:
@@ -96,16 +107,23 @@ class Checker:
         if read.is_image:
             return read
         try:
-            read.form = read_form(upload, limits=self.limits)
+            if self.isolate and self.sandbox is not None:
+                read.form = self.sandbox.read(upload, all_text=item in service_documents(service))
+            else:
+                read.form = read_form(upload, limits=self.limits)
         except FileProblemError as exc:
             read.problem = problem_from_error(exc, upload.name)
         return read
 
 
 def check(service: Service | str | Path, files: Iterable[FileInput], *, today: dt.date | None = None,
-          limits: Limits | None = None) -> Report:
+          limits: Limits | None = None, isolate: bool = False) -> Report:
     """Check ``files`` (paths, bytes, file objects, or ``(item_id, file)`` pairs) for ``service``."""
-    return Checker(limits=limits or Limits()).check(service, files, today=today)
+    return Checker(limits=limits or Limits(), isolate=isolate).check(service, files, today=today)
+
+
+def service_documents(service: Service) -> set[str]:
+    return {d.id for d in service.documents}
 
 
 class _Run:

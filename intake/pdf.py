@@ -13,9 +13,9 @@ import logging
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pypdf
@@ -72,6 +72,30 @@ class PdfForm:
     _layers: tuple[tuple[bool, ...], tuple[bool, ...]] | None = field(default=None, repr=False, compare=False)
     _texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _sealed: bool = field(default=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_lock", threading.Lock())
+
+    def sealed(self, text_pages: Iterable[int]) -> PdfForm:
+        """A copy that carries its layers and the text of ``text_pages`` and never parses again.
+
+        The sandbox hands these back to the parent process: everything a check needs was
+        read in the worker, so nothing untrusted is parsed outside it.
+        """
+        pages = [p for p in text_pages if 1 <= p <= self.page_count]
+        if pages:
+            self.text(pages[0]) if len(pages) == 1 else self.text()
+        layers = self._page_layers()
+        return replace(self, _data=b"", _layers=layers, _texts=dict(self._texts), _sealed=True,
+                       _lock=threading.Lock())
 
     @property
     def text_layer(self) -> tuple[bool, ...]:
@@ -84,6 +108,8 @@ class PdfForm:
 
     def _page_layers(self) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
         with self._lock:
+            if self._layers is None and self._sealed:
+                object.__setattr__(self, "_layers", ((False,) * self.page_count, (False,) * self.page_count))
             if self._layers is None:
                 with _parsing(self._limits):
                     reader, _ = _open(Upload(self.name, self._data))
@@ -131,6 +157,8 @@ class PdfForm:
             raise IndexError(f"page {page} is not in this {self.page_count}-page file")
         with self._lock:
             missing = [p for p in wanted if p not in self._texts]
+            if missing and self._sealed:
+                return "\n".join(self._texts.get(p, "") for p in wanted)
             if missing:
                 self._texts.update(_extract_text(self._data, missing, self._limits))
         return "\n".join(self._texts[p] for p in wanted)

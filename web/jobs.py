@@ -1,18 +1,25 @@
-"""The one seam between the web service and the checker: in-process by default.
+"""The one seam between the web service and the checker: in-process by default, every
+upload parsed in a sandboxed worker process (``INTAKE_ISOLATE``, on unless turned off).
 
-Services are loaded once from the configured folder and cached; a check is a plain call to
-``intake.check`` with the stored bytes.
+Services are loaded once from the configured folder; one pre-started sandbox worker is
+shared by the requests of this process.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import threading
 from collections.abc import Iterable
 
 from flask import Flask, current_app
 
 import intake
+from intake.sandbox import Sandbox, SandboxLimits
 from intake.services import Service
+
+_sandboxes: dict[int, Sandbox] = {}
+_lock = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
@@ -25,7 +32,26 @@ def services() -> dict[str, Service]:
     return catalogue
 
 
+def _sandbox(app: Flask) -> Sandbox:
+    with _lock:
+        sandbox = _sandboxes.get(id(app))
+        if sandbox is None:
+            limits = SandboxLimits(wall_seconds=float(app.config["PARSE_SECONDS"]),
+                                   cpu_seconds=int(app.config["PARSE_SECONDS"]),
+                                   memory_mb=int(app.config["PARSE_MEMORY_MB"]))
+            sandbox = _sandboxes[id(app)] = Sandbox(limits, _file_limits(app))
+            atexit.register(sandbox.close)
+        return sandbox
+
+
+def _file_limits(app: Flask) -> intake.Limits:
+    return intake.Limits(max_file_bytes=app.config["MAX_FILE_BYTES"], max_pages=int(app.config["MAX_PAGES"]))
+
+
 def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]],
               today: dt.date | None = None) -> intake.Report:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     packet = [(item, upload) if item else upload for item, upload in files]
-    return intake.check(service, packet, today=today)
+    isolate = bool(app.config["ISOLATE"])
+    checker = intake.Checker(limits=_file_limits(app), isolate=isolate, sandbox=_sandbox(app) if isolate else None)
+    return checker.check(service, packet, today=today)

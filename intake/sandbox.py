@@ -1,0 +1,193 @@
+"""Parse untrusted files in a separate, pre-started worker process under resource limits.
+
+pdfminer (under pdfplumber) has almost no limits of its own: a tiny file can loop forever
+or eat gigabytes. So with ``Checker(isolate=True)`` every parse of an upload (pypdf's
+structure and fields, then pdfplumber's text, only after pypdf passed) runs in a worker
+process with caps on CPU time, wall time and memory. A file that trips a cap becomes a
+``file.too_complex`` problem and the worker is replaced; the caller waits a bounded time.
+The parent never parses: it gets back a sealed :class:`PdfForm` carrying the fields,
+layers and the text the checker needs.
+
+The worker is ``python -m intake.sandbox`` talking over its standard pipes, so it needs
+nothing from the caller's ``__main__``; what it sends back is unpickled with a whitelist of
+the library's own result classes, so even a subverted worker cannot run code here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import IO, Any
+
+from intake.errors import FileProblemError, TooComplexError
+from intake.files import Limits, Upload
+
+_HEADER = struct.Struct(">Q")
+_MAX_REPLY = 256 * 1024 * 1024
+_ALLOWED = {
+    ("intake.pdf", "PdfForm"), ("intake.fields", "FormField"), ("intake.fields", "Widget"),
+    ("intake.fields", "Option"), ("intake.fields", "FieldKind"), ("intake.fields", "FieldSource"),
+    ("intake.report", "Problem"), ("intake.report", "Severity"), ("intake.files", "Limits"),
+    ("builtins", "frozenset"), ("builtins", "set"), ("copyreg", "_reconstructor"), ("builtins", "object"),
+}
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """What one parse may use; past any of these the file is ``file.too_complex``."""
+
+    cpu_seconds: int = 10
+    wall_seconds: float = 15.0
+    memory_mb: int = 768
+    tasks_per_worker: int = 50
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"the worker sent a {module}.{name}, which is not a result")
+        return super().find_class(module, name)
+
+
+def _send(stream: IO[bytes], message: Any) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
+    chunks, remaining = [], size
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+class Sandbox:
+    """One pre-started worker process; thread-safe (one parse at a time per sandbox)."""
+
+    def __init__(self, limits: SandboxLimits | None = None, file_limits: Limits | None = None) -> None:
+        self.limits = limits or SandboxLimits()
+        self.file_limits = file_limits or Limits()
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._tasks = 0
+        self.replaced = 0
+        self._start()
+
+    def _start(self) -> None:
+        settings = json.dumps({"sandbox": asdict(self.limits), "files": asdict(self.file_limits)})
+        self._process = subprocess.Popen([sys.executable, "-m", "intake.sandbox", settings],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._tasks = 0
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=5)
+            for pipe in (self._process.stdin, self._process.stdout):
+                if pipe is not None:
+                    pipe.close()
+        self._process = None
+
+    def read(self, upload: Upload, *, all_text: bool = False) -> Any:
+        """A sealed PdfForm, or raise the FileProblemError the file deserves."""
+        with self._lock:
+            if self._process is None or self._tasks >= self.limits.tasks_per_worker:
+                self._kill()
+                self._start()
+            assert self._process is not None and self._process.stdin and self._process.stdout
+            self._tasks += 1
+            reply = None
+            try:
+                _send(self._process.stdin, (upload.name, upload.data, all_text))
+                deadline = time.monotonic() + self.limits.wall_seconds
+                fd = self._process.stdout.fileno()
+                header = _read_exactly(fd, _HEADER.size, deadline)
+                if header is not None:
+                    size = _HEADER.unpack(header)[0]
+                    payload = _read_exactly(fd, size, deadline) if size <= _MAX_REPLY else None
+                    reply = _Unpickler(io.BytesIO(payload)).load() if payload is not None else None
+            except (OSError, pickle.UnpicklingError, EOFError):
+                reply = None
+            if reply is None:
+                self.replaced += 1
+                self._kill()
+                self._start()
+                raise TooComplexError("the file took too long or too much memory to read",
+                                      limit_seconds=self.limits.wall_seconds)
+        if reply[0] == "ok":
+            return reply[1]
+        _, code, message, params = reply
+        raise _error_for(code)(message, **params)
+
+    def close(self) -> None:
+        with self._lock:
+            self._kill()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _error_for(code: str) -> type[FileProblemError]:
+    from intake import errors
+
+    for value in vars(errors).values():
+        if isinstance(value, type) and issubclass(value, FileProblemError) and value.code == code:
+            return value
+    return FileProblemError
+
+
+def _worker(settings: str) -> None:
+    """The worker loop: one parse per message, each under a fresh CPU allowance."""
+    import resource
+
+    from intake.pdf import read_form
+
+    config = json.loads(settings)
+    limits, file_limits = SandboxLimits(**config["sandbox"]), Limits(**config["files"])
+    memory = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    requests, replies = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # nothing a parser prints may corrupt the replies
+    while True:
+        header = requests.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return
+        name, data, all_text = pickle.loads(requests.read(_HEADER.unpack(header)[0]))
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        budget = int(used.ru_utime + used.ru_stime) + limits.cpu_seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (budget, hard_cpu))  # past the soft cap, SIGXCPU ends us
+        try:
+            form = read_form(Upload(name, data), limits=file_limits)
+            pages = range(1, form.page_count + 1) if (all_text or not form.fields) else range(1, 2)
+            _send(replies, ("ok", form.sealed(pages)))
+        except FileProblemError as exc:
+            _send(replies, ("refused", exc.code, str(exc), dict(exc.params)))
+        except MemoryError:
+            _send(replies, ("refused", TooComplexError.code, "the file needs too much memory", {}))
+
+
+if __name__ == "__main__":
+    _worker(sys.argv[1])
