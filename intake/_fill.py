@@ -16,8 +16,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject, TextStringObject
 
 from intake.fields import FieldKind, FormField
-from intake.files import Source, Upload
-from intake.pdf import read_form
+from intake.files import Limits, Source, Upload
+from intake.pdf import _parsing, read_form
 
 
 def fill_form(source: Source | Upload, values: Mapping[str, Any]) -> bytes:
@@ -27,18 +27,19 @@ def fill_form(source: Source | Upload, values: Mapping[str, Any]) -> bytes:
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise KeyError(f"{upload.name} has no field(s) {', '.join(unknown)}")
-    reader = PdfReader(io.BytesIO(upload.data))
-    if reader.is_encrypted:
-        reader.decrypt("")
-    writer = PdfWriter(clone_from=reader)
-    for name, node in _field_nodes(writer):
-        if name in values:
-            _write(node, fields[name], values[name])
-    acro = _resolve(writer.root_object.get("/AcroForm"))
-    if isinstance(acro, DictionaryObject):
-        acro[NameObject("/NeedAppearances")] = BooleanObject(True)
-    out = io.BytesIO()
-    writer.write(out)
+    with _parsing(Limits()):
+        reader = PdfReader(io.BytesIO(upload.data))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        writer = PdfWriter(clone_from=reader)
+        for name, node in _field_nodes(writer):
+            if name in values:
+                _write(node, fields[name], values[name])
+        acro = _resolve(writer.root_object.get("/AcroForm"))
+        if isinstance(acro, DictionaryObject):
+            acro[NameObject("/NeedAppearances")] = BooleanObject(True)
+        out = io.BytesIO()
+        writer.write(out)
     return out.getvalue()
 
 

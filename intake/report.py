@@ -114,6 +114,7 @@ class Problem:
 
 # Codes that mean "something is missing" rather than "something provided is wrong".
 MISSING_CODES = frozenset({"field.required", "form.unsigned", "form.missing", "document.missing", "points.short"})
+MISSING_RULE_VARIANTS = frozenset({"at_least_one_of", "exactly_one_of_none"})
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ class Report:
     @property
     def status(self) -> str:
         """invalid: something given is wrong; incomplete: something is missing; else complete."""
-        if any(p.severity is Severity.BLOCKS and p.code not in MISSING_CODES for p in self.problems):
+        if any(p.severity is Severity.BLOCKS and not _is_missing(p) for p in self.problems):
             return "invalid"
         if self.missing or any(p.severity is Severity.BLOCKS for p in self.problems):
             return "incomplete"
@@ -219,6 +220,12 @@ class Report:
             "unrecognised_files": [u.to_dict(lang) for u in self.unrecognised_files],
             "bring_in_person": [w.get(lang) for w in self.bring_in_person],
         }
+
+
+def _is_missing(problem: Problem) -> bool:
+    """Empty answers are missing, not wrong: required boxes, and "fill in one of these" left blank."""
+    return problem.code in MISSING_CODES or (
+        problem.code == "field.rule" and problem.params.get("variant") in MISSING_RULE_VARIANTS)
 
 
 def _jsonable(value: Any) -> Any:

@@ -49,14 +49,29 @@ def holds(condition: Condition, values: Mapping[str, Any]) -> bool:
     return matches if condition.op == "is" else not matches
 
 
+_YES = {"yes", "y", "true", "on", "1", "si", "sí"}
+_NO = {"no", "n", "false", "off", "0"}
+
+
 def _same_any(value: Any, wanted: Iterable[Any]) -> bool:
     for target in wanted:
         if isinstance(target, bool):
-            if is_filled(value) is target:
+            if _truth(value) is target:
                 return True
         elif value is not None and fold(str(value)) == fold(str(target)):
             return True
     return False
+
+
+def _truth(value: Any) -> bool:
+    """What an answer means as yes or no: "No" and "false" are answers, and they mean no."""
+    if isinstance(value, str):
+        word = fold(value).strip()
+        if word in _NO:
+            return False
+        if word in _YES:
+            return True
+    return is_filled(value)
 
 
 def broken_rules(rule: Rule, raw: Mapping[str, Any], clean: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -118,8 +133,8 @@ def describe(condition: Condition, label: str, lang: str) -> str:
         key = "reason.filled" if condition.value else "reason.empty"
         return messages.render(key, lang, field=label)
     value = condition.value
-    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
-        value = value.strip().lower() == "yes"
+    if isinstance(value, str) and fold(value).strip() in _YES | _NO:
+        value = fold(value).strip() in _YES
     if isinstance(value, bool):
         answer = messages.render("answer.yes" if value else "answer.no", lang)
     elif isinstance(value, tuple):

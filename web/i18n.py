@@ -3,7 +3,7 @@ otherwise taken from the browser's Accept-Language."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
 
 COOKIE = "intake_lang"
@@ -12,6 +12,8 @@ babel = Babel()
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return str(languages[0])
     asked = request.args.get("lang") or request.cookies.get(COOKIE)
     if asked in languages:
         return str(asked)

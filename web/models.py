@@ -114,3 +114,99 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     kind: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+STATUSES = ("new", "in_review", "needs_documents", "ready", "rejected")
+# Where a submission may go from each status; anything else is refused.
+MOVES: dict[str, tuple[str, ...]] = {
+    "new": ("in_review",),
+    "in_review": ("needs_documents", "ready", "rejected"),
+    "needs_documents": ("in_review", "ready", "rejected"),
+    "ready": ("in_review",),
+    "rejected": ("in_review",),
+}
+ROLES = ("clerk", "supervisor", "admin")
+
+
+class StaffUser(db.Model):  # type: ignore[name-defined,misc]
+    """A clerk, supervisor or admin, and the services they may see."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="clerk")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    grants: Mapped[list[ServiceGrant]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def services(self) -> set[str]:
+        return {g.service_id for g in self.grants}
+
+    # Flask-Login's protocol: the id carries the session version, so "sign out everywhere"
+    # (a new version) ends every session at once.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class ServiceGrant(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "service_grants"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class WorkItem(db.Model):  # type: ignore[name-defined,misc]
+    """The clerk side of a submission: its status in the queue and who holds it."""
+
+    __tablename__ = "work_items"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    claimed_at: Mapped[dt.datetime | None]
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+    """Append-only: who did what to which submission, and when. Nothing updates or deletes rows."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentRequest(db.Model):  # type: ignore[name-defined,misc]
+    """Items a clerk asked the citizen for; the citizen sees them on the resume page."""
+
+    __tablename__ = "document_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    items: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -292,3 +292,27 @@ def test_every_shipped_service_passes_its_sample_packets(corpus: Path, path: Pat
     assert cli.main(["test-service", str(path), "--corpus", str(corpus)]) == 0, capsys.readouterr().out
     out = capsys.readouterr().out
     assert " 0 failed" in out and "skip" not in out
+
+
+@pytest.mark.parametrize("answer, yes", [("No", False), ("no", False), ("false", False), ("Yes", True),
+                                         ("true", True), (True, True), (False, False), (None, False)])
+def test_a_yes_condition_reads_no_and_false_as_no(answer: Any, yes: bool) -> None:
+    from intake.rules import holds
+    from intake.services import Condition
+
+    assert holds(Condition(field="x", op="is", value=True), {"x": answer}) is yes
+    assert holds(Condition(field="x", op="is", value=False), {"x": answer}) is not yes
+
+
+def test_a_reason_says_yes_and_no_in_words_whatever_the_form_stores() -> None:
+    from intake.rules import describe
+    from intake.services import Condition
+
+    assert describe(Condition(field="x", value="true"), "In school", "es") == "usted respondió “Sí” a “In school”"
+
+
+def test_fill_in_one_of_these_left_blank_is_missing_not_wrong(service: intake.Service,
+                                                             filled: Callable[..., bytes]) -> None:
+    report = intake.check(service, [filled(DS11, **{**GOOD, "Applicant Email": ""})], today=TODAY)
+    assert [p.params["variant"] for p in report.problems] == ["at_least_one_of"]
+    assert report.status == "incomplete"

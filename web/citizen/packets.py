@@ -22,7 +22,7 @@ from werkzeug.datastructures import FileStorage
 import intake
 from intake.services import Service
 from web import jobs, references, storage
-from web.models import CheckRecord, Event, Submission, SubmissionFile, db, utcnow
+from web.models import CheckRecord, Event, Submission, SubmissionFile, WorkItem, db, utcnow
 
 ACCEPTED = ("pdf", "jpeg", "png")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069/\\]")
@@ -133,6 +133,7 @@ def create(service: Service, incoming: Incoming, *, client_key: str | None, zip_
                                      report_json=_report_json(report))]
     db.session.add(submission)
     db.session.flush()
+    db.session.add(WorkItem(submission_id=submission.id))
     db.session.add(Event(submission_id=submission.id, kind="created",
                          detail=json.dumps({"files": len(incoming.files), "status": report.status})))
     db.session.commit()
@@ -149,6 +150,9 @@ def add_files(submission: Submission, service: Service, incoming: Incoming, repl
     for item, upload in incoming.files:
         submission.files.append(SubmissionFile(item=item, name=upload.name, sha256=upload.sha256,
                                                size=upload.size, kind=upload.kind))
+    work_item = db.session.get(WorkItem, submission.id)
+    if work_item is not None and work_item.status == "needs_documents":
+        work_item.status, work_item.changed_at = "in_review", now
     recheck(submission, service, event="files_added")
 
 

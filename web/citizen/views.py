@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -26,7 +27,7 @@ from intake.services import Service
 from web import jobs, references
 from web.citizen import bp, packets
 from web.limits import limiter
-from web.models import Submission, SurveyAnswer, db
+from web.models import DocumentRequest, Submission, SurveyAnswer, db
 
 ACCESS = "access"
 SMS_LIMIT = 459  # three SMS segments
@@ -65,6 +66,14 @@ def _blocking(report: dict[str, Any]) -> list[dict[str, Any]]:
     for number, problem in enumerate(found, start=1):
         problem["anchor"] = f"fix-{number}"
     return found
+
+
+def _asked(submission: Submission, service: Service) -> list[dict[str, Any]]:
+    """What the office asked this citizen for, newest first: their to-do list."""
+    titles = {f.id: f.title for f in service.forms} | {d.id: d.title for d in service.documents}
+    asked = db.session.query(DocumentRequest).filter_by(submission_id=submission.id)
+    return [{"items": [titles[i].get(g.lang) for i in json.loads(r.items) if i in titles], "note": r.note}
+            for r in asked.order_by(DocumentRequest.id.desc())]
 
 
 @bp.app_context_processor
@@ -134,7 +143,8 @@ def result(reference: str) -> str | WerkzeugResponse:
         link = url_for("citizen.resume", reference=canonical, secret=fresh["secret"], _external=True)
     return render_template("citizen/result.html", service=service, submission=submission, report=latest,
                            changes=packets.changes(previous, latest), resume_link=link,
-                           reference=references.display(canonical), errors=[], blocking=_blocking(latest))
+                           reference=references.display(canonical), errors=[], blocking=_blocking(latest),
+                           asked=_asked(submission, service))
 
 
 @bp.get("/r/<reference>/k/<secret>")
@@ -185,7 +195,8 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
         latest = submission.checks[-1].report[g.lang]
         return render_template("citizen/result.html", service=service, submission=submission, report=latest,
                                changes={}, resume_link=None, reference=references.display(reference),
-                               errors=incoming.errors, blocking=_blocking(latest)), 400
+                               errors=incoming.errors, blocking=_blocking(latest),
+                               asked=_asked(submission, service)), 400
     replace = {key.removeprefix("replace-") for key in request.form if key.startswith("replace-")}
     packets.add_files(submission, service, incoming, replace)
     return redirect(url_for("citizen.result", reference=reference), 303)

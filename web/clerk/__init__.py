@@ -1,0 +1,7 @@
+"""The clerk side: a completeness queue per service, the detail of a submission, actions, audit."""
+
+from flask import Blueprint
+
+bp = Blueprint("clerk", __name__, url_prefix="/clerk", template_folder="../templates/clerk")
+
+from web.clerk import views  # noqa: E402,F401  (the routes of this blueprint, in one visible place)

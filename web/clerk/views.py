@@ -1,0 +1,240 @@
+"""Clerk routes. Every route that names a submission checks the clerk may see its service,
+and answers 404 otherwise: guessing a reference tells nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from web import accounts, jobs, references, storage
+from web.clerk import bp, work
+from web.limits import limiter
+from web.models import (
+    STATUSES,
+    AuditEntry,
+    DocumentRequest,
+    StaffUser,
+    Submission,
+    SubmissionFile,
+    WorkItem,
+    db,
+)
+
+PAGE_SIZE = 25
+
+
+def _user() -> StaffUser:
+    user: StaffUser = current_user._get_current_object()  # type: ignore[attr-defined]
+    return user
+
+
+def _submission(reference: str) -> Submission:
+    submission = db.session.query(Submission).filter_by(reference=reference).one_or_none()
+    if submission is None or submission.service_id not in work.visible_services(_user()):
+        abort(404)
+    return submission
+
+
+def _sign_in_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"], key_func=_sign_in_key)
+def sign_in() -> str | WerkzeugResponse | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("clerk/sign_in.html", errors=[], email="")
+    email = (request.form.get("email") or "").strip().lower()
+    user = db.session.query(StaffUser).filter_by(email=email).one_or_none()
+    if not accounts.verify(user, request.form.get("password") or ""):
+        errors = [("email", _("The email or password is not right, or the account is disabled."))]
+        return render_template("clerk/sign_in.html", errors=errors, email=email), 400
+    assert user is not None
+    lang = session.get("lang")
+    session.clear()  # a new session at sign-in: nothing from before survives
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    work.audit(user, "sign_in")
+    db.session.commit()
+    return redirect(url_for("clerk.queue"), 303)
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out() -> WerkzeugResponse:
+    work.audit(_user(), "sign_out")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("clerk.sign_in"), 303)
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> WerkzeugResponse:
+    user = _user()
+    user.session_version += 1
+    work.audit(user, "sign_out_everywhere")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("clerk.sign_in"), 303)
+
+
+@bp.get("")
+@login_required
+def queue() -> str:
+    user = _user()
+    visible = sorted(work.visible_services(user))
+    chosen_service = request.args.get("service", "")
+    chosen_status = request.args.get("status", "")
+    text = references.normalise(request.args.get("q", "")) or (request.args.get("q", "") or "").strip().upper()
+    base = (select(Submission, WorkItem).join(WorkItem, WorkItem.submission_id == Submission.id)
+            .where(Submission.service_id.in_([chosen_service] if chosen_service in visible else visible)))
+    counts = _counts(base)
+    query = base
+    if chosen_status in STATUSES:
+        query = query.where(WorkItem.status == chosen_status)
+    if text:
+        query = query.where(Submission.reference.contains(text.replace("-", "")))
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows = db.session.execute(query.order_by(Submission.created_at, Submission.id)
+                              .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    holders = {u.id: u.name for u in db.session.query(StaffUser)}
+    return render_template("clerk/queue.html", rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=page,
+                           counts=counts, services=visible, catalogue=jobs.services(), holders=holders,
+                           chosen_service=chosen_service, chosen_status=chosen_status,
+                           q=request.args.get("q", ""), statuses=STATUSES, display=references.display)
+
+
+def _counts(base: Any) -> dict[str, int]:
+    found = base.with_only_columns(WorkItem.status.label("work_status")).subquery()
+    rows = db.session.execute(select(found.c.work_status, func.count()).group_by(found.c.work_status)).all()
+    return {status: 0 for status in STATUSES} | {status: count for status, count in rows}
+
+
+@bp.get("/s/<reference>")
+@login_required
+def detail(reference: str) -> str:
+    user, submission = _user(), _submission(reference)
+    item = work.work_item(submission)
+    work.audit(user, "view", submission)
+    db.session.commit()
+    audit_rows = []
+    if user.role in ("supervisor", "admin"):
+        audit_rows = db.session.query(AuditEntry).filter_by(submission_id=submission.id).order_by(AuditEntry.id).all()
+    return render_template("clerk/detail.html", submission=submission, item=item,
+                           service=jobs.services()[submission.service_id],
+                           report=submission.checks[-1].report[g.lang], holds=work.holds(user, item),
+                           holder=db.session.get(StaffUser, item.claimed_by) if item.claimed_by else None,
+                           requests=db.session.query(DocumentRequest).filter_by(submission_id=submission.id).all(),
+                           audit_rows=audit_rows, display=references.display, moves=work.MOVES[item.status])
+
+
+@bp.get("/s/<reference>/files/<int:file_id>")
+@login_required
+def download(reference: str, file_id: int) -> Any:
+    user, submission = _user(), _submission(reference)
+    stored = db.session.get(SubmissionFile, file_id)
+    if stored is None or stored.submission_id != submission.id:
+        abort(404)
+    work.audit(user, "download", submission, file=stored.name, sha256=stored.sha256)
+    db.session.commit()
+    data = storage.from_config(current_app.config["STORAGE"]).get(stored.sha256)
+    response = make_response(data)
+    response.mimetype = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}.get(
+        stored.kind, "application/octet-stream")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_ascii_name(stored.name)}"'
+    return response
+
+
+def _ascii_name(name: str) -> str:
+    return "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name) or "file"
+
+
+def _act(reference: str, action: Any) -> WerkzeugResponse:
+    submission = _submission(reference)
+    try:
+        action(_user(), submission)
+    except work.Refused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    return redirect(url_for("clerk.detail", reference=reference), 303)
+
+
+@bp.post("/s/<reference>/claim")
+@login_required
+def claim(reference: str) -> WerkzeugResponse:
+    return _act(reference, work.claim)
+
+
+@bp.post("/s/<reference>/release")
+@login_required
+def release(reference: str) -> WerkzeugResponse:
+    return _act(reference, work.release)
+
+
+@bp.post("/s/<reference>/status")
+@login_required
+def status(reference: str) -> WerkzeugResponse:
+    to, reason = request.form.get("to", ""), request.form.get("reason")
+    return _act(reference, lambda user, submission: work.move(user, submission, to, reason))
+
+
+@bp.post("/s/<reference>/note")
+@login_required
+def note(reference: str) -> WerkzeugResponse:
+    text = (request.form.get("note") or "").strip()[:4000]
+
+    def add(user: StaffUser, submission: Submission) -> None:
+        if not text:
+            raise work.Refused(_("Write the note before you save it."))
+        work.audit(user, "note", submission, note=text)
+        db.session.commit()
+
+    return _act(reference, add)
+
+
+@bp.post("/s/<reference>/request")
+@login_required
+def request_documents(reference: str) -> WerkzeugResponse:
+    items = request.form.getlist("items")
+    text = (request.form.get("note") or "").strip()[:2000] or None
+
+    def ask(user: StaffUser, submission: Submission) -> None:
+        service = jobs.services()[submission.service_id]
+        chosen = [i for i in items if i in service.items]
+        if not chosen:
+            raise work.Refused(_("Choose at least one item to ask for."))
+        if not work.holds(user, work.work_item(submission)):
+            raise work.Refused(_("Claim the submission before you change it."))
+        db.session.add(DocumentRequest(submission_id=submission.id, items=json.dumps(chosen), note=text,
+                                       created_by=user.id))
+        item = work.work_item(submission)
+        if item.status in ("new", "in_review"):
+            item.status = "needs_documents"
+        work.audit(user, "request_documents", submission, items=chosen, note=text)
+        db.session.commit()
+
+    return _act(reference, ask)
+
+
+@bp.post("/s/<reference>/recheck")
+@login_required
+def recheck(reference: str) -> WerkzeugResponse:
+    from web.citizen import packets
+
+    def run(user: StaffUser, submission: Submission) -> None:
+        packets.recheck(submission, jobs.services()[submission.service_id], event="clerk_recheck")
+        work.audit(user, "recheck", submission)
+        db.session.commit()
+
+    return _act(reference, run)

@@ -1,0 +1,92 @@
+"""The queue's rules: who may see what, claiming without races, valid status moves, the audit.
+
+Claims are one conditional UPDATE, so two clerks can never hold the same submission, on
+SQLite and PostgreSQL alike; a claim left idle expires after ``CLAIM_MINUTES``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import or_, update
+
+from web.models import MOVES, AuditEntry, StaffUser, Submission, WorkItem, db, utcnow
+
+
+class Refused(Exception):
+    """An action that is not allowed now; the message says why, in plain words."""
+
+
+def visible_services(user: StaffUser) -> set[str]:
+    from web import jobs
+
+    return set(jobs.services()) if user.role == "admin" else user.services
+
+
+def audit(user: StaffUser | None, action: str, submission: Submission | None = None, **detail: Any) -> None:
+    db.session.add(AuditEntry(user_id=user.id if user else None, action=action,
+                              submission_id=submission.id if submission else None,
+                              detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None))
+
+
+def work_item(submission: Submission) -> WorkItem:
+    item = db.session.get(WorkItem, submission.id)
+    if item is None:
+        item = WorkItem(submission_id=submission.id)
+        db.session.add(item)
+        db.session.flush()
+    return item
+
+
+def _expiry() -> dt.datetime:
+    return utcnow() - dt.timedelta(minutes=int(current_app.config["CLAIM_MINUTES"]))
+
+
+def claim(user: StaffUser, submission: Submission) -> None:
+    work_item(submission)
+    db.session.commit()
+    taken = db.session.execute(
+        update(WorkItem)
+        .where(WorkItem.submission_id == submission.id)
+        .where(or_(WorkItem.claimed_by.is_(None), WorkItem.claimed_by == user.id, WorkItem.claimed_at < _expiry()))
+        .values(claimed_by=user.id, claimed_at=utcnow())
+    ).rowcount
+    if taken != 1:
+        db.session.rollback()
+        raise Refused(_("Someone else is working on this submission."))
+    audit(user, "claim", submission)
+    db.session.commit()
+
+
+def release(user: StaffUser, submission: Submission) -> None:
+    item = work_item(submission)
+    if item.claimed_by not in (user.id, None) and user.role == "clerk":
+        raise Refused(_("Only the person working on it, or a supervisor, can release it."))
+    item.claimed_by, item.claimed_at = None, None
+    audit(user, "release", submission)
+    db.session.commit()
+
+
+def holds(user: StaffUser, item: WorkItem) -> bool:
+    return item.claimed_by == user.id and item.claimed_at is not None and item.claimed_at >= _expiry()
+
+
+def move(user: StaffUser, submission: Submission, to: str, reason: str | None = None) -> None:
+    item = work_item(submission)
+    if not holds(user, item):
+        raise Refused(_("Claim the submission before you change it."))
+    if to not in MOVES.get(item.status, ()):
+        raise Refused(_("A submission that is %(now)s cannot go to %(to)s.", now=item.status.replace("_", " "),
+                        to=to.replace("_", " ")))
+    if to == "rejected" and not (reason or "").strip():
+        raise Refused(_("Say why you reject it: the citizen will read the reason."))
+    if to == "ready" and submission.status != "complete":
+        raise Refused(_("The latest check is not complete. Request what is missing, or re-run the check."))
+    item.status, item.reason, item.changed_at = to, (reason or "").strip() or None, utcnow()
+    item.claimed_at = utcnow()
+    audit(user, "status", submission, to=to, reason=item.reason)
+    db.session.commit()

@@ -1,0 +1,80 @@
+"""Admin commands: ``flask --app web users create|list|disable|set-password|grant``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from web import accounts
+from web.models import StaffUser, db
+
+users = AppGroup("users", help="Staff accounts: create, list, disable, set passwords, grant services.")
+
+
+def _find(email: str) -> StaffUser:
+    user = db.session.query(StaffUser).filter_by(email=email.strip().lower()).one_or_none()
+    if user is None:
+        raise click.ClickException(f"there is no account for {email}")
+    return user
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="the person's name, shown in the audit log")
+@click.option("--role", type=click.Choice(["clerk", "supervisor", "admin"]), default="clerk", show_default=True)
+@click.password_option(help="at least 12 characters, not a common password")
+def create(email: str, name: str, role: str, password: str) -> None:
+    try:
+        user = accounts.create(email, name, role, password)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.role} {user.email}")
+
+
+@users.command("list")
+def list_users() -> None:
+    for user in db.session.query(StaffUser).order_by(StaffUser.email):
+        state = "active" if user.active else "disabled"
+        click.echo(f"{user.email}\t{user.role}\t{state}\t{','.join(sorted(user.services)) or '-'}")
+
+
+@users.command("disable")
+@click.argument("email")
+def disable(email: str) -> None:
+    user = _find(email)
+    user.active = False
+    user.session_version += 1
+    db.session.commit()
+    click.echo(f"disabled {user.email}; their sessions have ended")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.password_option()
+def set_password(email: str, password: str) -> None:
+    user = _find(email)
+    try:
+        user.password_hash = accounts.hash_password(password)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    user.session_version += 1
+    db.session.commit()
+    click.echo(f"password changed for {user.email}; their other sessions have ended")
+
+
+@users.command("grant")
+@click.argument("email")
+@click.argument("service")
+def grant(email: str, service: str) -> None:
+    from web import jobs
+
+    if service not in jobs.services():
+        raise click.ClickException(f"there is no service {service!r}; known: {', '.join(jobs.services())}")
+    user = _find(email)
+    accounts.grant(user, service)
+    click.echo(f"{user.email} may now see {service}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
