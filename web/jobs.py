@@ -44,6 +44,14 @@ def _sandbox(app: Flask) -> Sandbox:
         return sandbox
 
 
+def shutdown(app: Flask) -> None:
+    """Stop this app's sandbox worker (tests and short-lived apps call this)."""
+    with _lock:
+        sandbox = _sandboxes.pop(id(app), None)
+    if sandbox is not None:
+        sandbox.close()
+
+
 def _file_limits(app: Flask) -> intake.Limits:
     return intake.Limits(max_file_bytes=app.config["MAX_FILE_BYTES"], max_pages=int(app.config["MAX_PAGES"]))
 

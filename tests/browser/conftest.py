@@ -45,3 +45,6 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    from web import jobs
+
+    jobs.shutdown(app)

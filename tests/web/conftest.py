@@ -31,6 +31,9 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         upgrade(directory=str(Path(app.root_path) / "migrations"))
     yield app
+    from web import jobs
+
+    jobs.shutdown(app)
     with app.app_context():
         db.drop_all()
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
