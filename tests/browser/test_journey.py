@@ -129,3 +129,28 @@ def test_the_journey_works_with_javascript_off(browser: Any, live_server: str, c
     assert page.locator("h1").inner_text() == WORDS["en"]["missing"]
     assert "Proof of address" in page.content()
     context.close()
+
+
+def test_error_pages_are_accessible_too(browser: Any, live_server: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    for url, name in (("/s/no-such-service", "404"), ("/r?lang=es", "lookup-es"), ("/clerk/sign-in", "sign-in")):
+        page.goto(live_server + url)
+        _accessible(page, f"page-{name}")
+    context.close()
+
+
+def test_too_many_megabytes_are_caught_before_sending_and_the_form_keeps_what_was_typed(
+        browser: Any, live_server: str, tmp_path: Path) -> None:
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (61 * 1024 * 1024))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server}/s/passport-first-time")
+    page.locator("#zip").fill("62704")
+    page.locator("#everything").set_input_files(str(big))
+    page.get_by_role("button", name=WORDS["en"]["check"]).click()
+    assert "bigger than 60 MB" in page.locator(".size-error").inner_text()
+    assert page.locator("#zip").input_value() == "62704"
+    assert page.url.endswith("/s/passport-first-time")
+    context.close()

@@ -10,6 +10,20 @@
       var button = form.querySelector("[data-once]");
       var status = form.querySelector(".progress");
       if (form.dataset.sent) { event.preventDefault(); return; }
+      var total = 0;
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+        Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
+      });
+      if (form.dataset.maxBytes && total > Number(form.dataset.maxBytes)) {
+        // Say so before sending, so nothing typed in the form is lost to a "too big" page.
+        event.preventDefault();
+        var message = form.querySelector(".size-error") || document.createElement("p");
+        message.className = "field-error size-error";
+        message.setAttribute("role", "alert");
+        message.textContent = form.dataset.tooBig;
+        form.insertBefore(message, form.firstChild);
+        return;
+      }
       form.dataset.sent = "1";
       if (button) { button.disabled = true; }
       if (!window.XMLHttpRequest || !window.FormData || !window.DOMParser || !status) { return; }
