@@ -26,13 +26,18 @@ from intake.fields import FieldKind, FieldSource, FormField, Option, Widget
 from intake.files import Limits, Upload, sniff
 from intake.pdf import PdfForm, read_fields, read_form, triage
 from intake.report import DocumentStatus, FormResult, Missing, Problem, Report, Severity, Unrecognised
-from intake.services import Service, ServiceError, UnknownServiceError, Words, catalogue, load_service
+from intake.words import Words
 
 if TYPE_CHECKING:
     from intake.checks import Checker, check
     from intake.scaffold import scaffold
+    from intake.services import Service, ServiceError, UnknownServiceError, catalogue, load_service
 
-_LAZY = {"Checker": "intake.checks", "check": "intake.checks", "scaffold": "intake.scaffold"}
+_LAZY = {
+    "Checker": "intake.checks", "check": "intake.checks", "scaffold": "intake.scaffold",
+    "Service": "intake.services", "ServiceError": "intake.services", "UnknownServiceError": "intake.services",
+    "catalogue": "intake.services", "load_service": "intake.services",
+}
 
 
 def __getattr__(name: str) -> Any:

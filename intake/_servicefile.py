@@ -37,8 +37,8 @@ from intake.services import (
     Service,
     ServiceError,
     Visit,
-    Words,
 )
+from intake.words import Words
 
 SHARED_KINDS = "kinds.yaml"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

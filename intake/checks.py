@@ -39,9 +39,9 @@ from intake.services import (
     FormSpec,
     Identify,
     Service,
-    Words,
     load_service,
 )
+from intake.words import Words
 
 FileInput = Source | Upload | tuple[str, Source | Upload]
 

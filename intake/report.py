@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from intake import messages
-from intake.services import Words
+from intake.words import Words
 
 
 class Severity(StrEnum):

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from intake.fieldtypes import is_filled
-from intake.services import Condition, Rule, Service, Words
+from intake.services import Condition, Rule, Service
+from intake.words import Words
 
 _MONTHS = {m: i for i, names in enumerate((
     ("jan", "january", "enero", "ene"), ("feb", "february", "febrero"), ("mar", "march", "marzo"),

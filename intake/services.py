@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from intake.errors import IntakeError
+from intake.words import Words
 
 FIELD_TYPES = ("text", "number", "money", "date", "checkbox", "choice", "email", "phone", "ssn", "ein",
                "zip", "state", "signature")
@@ -33,17 +34,6 @@ class ServiceError(IntakeError):
 
 class UnknownServiceError(IntakeError):
     code = "service.unknown"
-
-
-@dataclass(frozen=True)
-class Words:
-    """Text a citizen reads, in every language the product speaks."""
-
-    en: str
-    es: str
-
-    def get(self, lang: str) -> str:
-        return self.es if lang == "es" else self.en
 
 
 @dataclass(frozen=True)
