@@ -67,26 +67,28 @@ def sign_in() -> str | WerkzeugResponse | tuple[str, int]:
     return redirect(url_for("clerk.queue"), 303)
 
 
-@bp.post("/sign-out")
-@login_required
-def sign_out() -> WerkzeugResponse:
-    work.audit(_user(), "sign_out")
+def _end_session(everywhere: bool) -> WerkzeugResponse:
+    """Sign out here, or everywhere: a new session version ends every other session too."""
+    user = _user()
+    if everywhere:
+        user.session_version += 1
+    work.audit(user, "sign_out_everywhere" if everywhere else "sign_out")
     db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("clerk.sign_in"), 303)
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out() -> WerkzeugResponse:
+    return _end_session(everywhere=False)
 
 
 @bp.post("/sign-out-everywhere")
 @login_required
 def sign_out_everywhere() -> WerkzeugResponse:
-    user = _user()
-    user.session_version += 1
-    work.audit(user, "sign_out_everywhere")
-    db.session.commit()
-    logout_user()
-    session.clear()
-    return redirect(url_for("clerk.sign_in"), 303)
+    return _end_session(everywhere=True)
 
 
 @bp.get("")
