@@ -236,3 +236,17 @@ def test_sign_in_is_rate_limited_per_account(app: Flask, staff: dict[str, str]) 
                                      environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code)
     assert codes[:5] == [400] * 5 and codes[-1] == 429
     json.dumps(codes)
+
+
+def test_the_filtered_queue_exports_as_csv_for_that_clerk_only(app: Flask, staff: dict[str, str],
+                                                               filled: Callable[..., bytes]) -> None:
+    reference = _submission(app, filled)
+    export = _sign_in(app, "ana@example.gov").get("/clerk/export.csv?status=new")
+    assert export.mimetype == "text/csv" and export.headers["Content-Disposition"].startswith("attachment")
+    rows = export.get_data(as_text=True).splitlines()
+    assert rows[0].startswith("reference,service,status") and reference[:3] in rows[1]
+    assert "Proof of U.S. citizenship" in rows[1]
+    other = _sign_in(app, "cy@example.gov").get("/clerk/export.csv").get_data(as_text=True).splitlines()
+    assert other == [rows[0]]
+    with app.app_context():
+        assert db.session.query(AuditEntry).filter_by(action="export").count() == 2
