@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,26 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         db.engine.dispose()
+
+
+@pytest.fixture
+def another_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """More apps on the test's database with other settings; their connections close afterwards."""
+    from web import create_app, jobs
+    from web.models import db
+
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        made.append(create_app({**app.config, **overrides}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        jobs.shutdown(other)
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -252,10 +252,8 @@ def test_a_crash_after_storing_files_leaves_no_half_made_submission(app: Flask, 
         assert db.session.query(Submission).count() == 0 and db.session.query(SubmissionFile).count() == 0
 
 
-def test_lookups_are_rate_limited_per_address(app: Flask, tmp_path: Path) -> None:
-    from web import create_app
-
-    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+def test_lookups_are_rate_limited_per_address(another_app: Callable[..., Flask]) -> None:
+    limited = another_app(RATELIMIT_ENABLED=True)
     with limited.test_client() as client:
         codes = [client.post("/r", data={"reference": "ACD-EFG-HJK", "zip": "00000"}).status_code
                  for _ in range(12)]
@@ -320,13 +318,11 @@ def test_every_page_sends_security_headers(client: FlaskClient) -> None:
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_production_refuses_the_default_secret_and_sends_hsts(tmp_path: Path) -> None:
-    from web import create_app
+def test_production_refuses_the_default_secret_and_sends_hsts(another_app: Callable[..., Flask]) -> None:
     from web.config import ConfigError
 
     with pytest.raises(ConfigError):
-        create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
-    app = create_app({"ENV": "production", "SECRET_KEY": "long-random", "STORAGE": str(tmp_path / "files"),
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"})
-    assert "max-age" in app.test_client().get("/").headers["Strict-Transport-Security"]
-    assert app.config["SESSION_COOKIE_SECURE"] is True
+        another_app(ENV="production", SECRET_KEY="development-only-secret-change-me")
+    production = another_app(ENV="production", SECRET_KEY="long-random")
+    assert "max-age" in production.test_client().get("/").headers["Strict-Transport-Security"]
+    assert production.config["SESSION_COOKIE_SECURE"] is True

@@ -225,10 +225,8 @@ def test_the_queue_filters_counts_and_searches(app: Flask, staff: dict[str, str]
     assert reference[:3] in ana.get(f"/clerk?q={reference[:5]}").get_data(as_text=True)
 
 
-def test_sign_in_is_rate_limited_per_account(app: Flask, staff: dict[str, str]) -> None:
-    from web import create_app
-
-    limited = create_app({**app.config, "RATELIMIT_ENABLED": True})
+def test_sign_in_is_rate_limited_per_account(another_app: Callable[..., Flask], staff: dict[str, str]) -> None:
+    limited = another_app(RATELIMIT_ENABLED=True)
     codes = []
     for n in range(7):
         with limited.test_client() as client:
