@@ -60,5 +60,7 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     cfg["MAX_FILE_BYTES"] = int(cfg["MAX_FILE_MB"]) * MB
     production = cfg["ENV"] == "production"
     cfg["SESSION_COOKIE_SECURE"] = production
+    if str(cfg["STORAGE"]).startswith("s3://"):
+        raise ConfigError("S3-compatible storage is not available yet: set INTAKE_STORAGE to a folder")
     if production and cfg["SECRET_KEY"] == DEFAULT_SECRET:
         raise ConfigError("set INTAKE_SECRET_KEY to a long random value before running in production")

@@ -60,6 +60,5 @@ class LocalStorage:
 
 
 def from_config(location: str) -> Storage:
-    if location.startswith("s3://"):
-        raise NotImplementedError("S3-compatible storage is not built yet; use a local folder")
+    """The storage a location names; only local folders exist so far (web.config refuses s3://)."""
     return LocalStorage(location)

@@ -326,3 +326,10 @@ def test_production_refuses_the_default_secret_and_sends_hsts(another_app: Calla
     production = another_app(ENV="production", SECRET_KEY="long-random")
     assert "max-age" in production.test_client().get("/").headers["Strict-Transport-Security"]
     assert production.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_a_storage_the_service_cannot_use_stops_it_at_start(another_app: Callable[..., Flask]) -> None:
+    from web.config import ConfigError
+
+    with pytest.raises(ConfigError, match="INTAKE_STORAGE"):
+        another_app(STORAGE="s3://bucket")
