@@ -282,7 +282,7 @@ class _Run:
         def place(field_id: str) -> dict[str, Any]:
             fspec = spec.fields[field_id]
             first = pdf_fields.get(fspec.sources[0])
-            label: str | Words = fspec.label or (first.label if first and first.label else _humanise(field_id))
+            label: str | Words = fspec.label or (first.label if first and first.label else rules.humanise(field_id))
             return {"file": file.name, "form": spec.id, "field": field_id, "label": label,
                     "page": first.page if first else None}
 
@@ -438,10 +438,6 @@ def _field_errors(messages: Mapping[str, Any]) -> dict[str, list[Coded]]:
 
 def _any_in(needles: Iterable[str], folded_text: str) -> bool:
     return any(rules.fold(n) in folded_text for n in needles)
-
-
-def _humanise(field_id: str) -> str:
-    return field_id.replace("_", " ").strip().capitalize()
 
 
 def _label_text(label: str | Words, lang: str) -> str:

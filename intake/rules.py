@@ -146,11 +146,16 @@ def describe(condition: Condition, label: str, lang: str) -> str:
     return messages.render(key, lang, field=label, answer=answer)
 
 
+def humanise(field_id: str) -> str:
+    """A label for a field that has none: its id in words (spouse_name -> Spouse name)."""
+    return field_id.replace("_", " ").strip().capitalize()
+
+
 def reason(service: Service, condition: Condition, default_form: str | None = None) -> Words:
     """Why something is needed, in both languages, with the field's label as the person saw it."""
     form_id = condition.form or default_form or ""
     spec = service.form(form_id)
     field_spec = spec.fields[condition.field]
-    fallback = condition.field.replace("_", " ").capitalize()
+    fallback = humanise(condition.field)
     label = field_spec.label or Words(fallback, fallback)
     return Words(en=describe(condition, label.en, "en"), es=describe(condition, label.es, "es"))
