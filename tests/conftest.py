@@ -37,3 +37,14 @@ def filled() -> Callable[..., bytes]:
         return made[key]
 
     return fill
+
+
+@pytest.fixture(scope="session")
+def hostile(request: pytest.FixtureRequest) -> Any:
+    """The generated hostile corpus (``tests/hostile.py``); skipped, with the reason, when the
+    generator beside the repository is absent."""
+    from tests import hostile as corpus
+
+    if not corpus.available():
+        pytest.skip(corpus.MISSING)
+    return corpus.generate(request.config.cache.mkdir("hostile"))
