@@ -9,11 +9,11 @@ from typing import Any
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from web import accounts, jobs, references, storage
 from web.clerk import bp, work
+from web.clerk import queue as queue_filters
 from web.limits import limiter
 from web.models import (
     STATUSES,
@@ -22,7 +22,6 @@ from web.models import (
     StaffUser,
     Submission,
     SubmissionFile,
-    WorkItem,
     db,
 )
 
@@ -93,17 +92,9 @@ def sign_out_everywhere() -> WerkzeugResponse:
 
 def _filtered(user: StaffUser) -> tuple[Any, Any, list[str]]:
     """The queue's query for this clerk and the filters in the address, and the unfiltered base."""
-    visible = sorted(work.visible_services(user))
-    chosen_service, chosen_status = request.args.get("service", ""), request.args.get("status", "")
-    text = references.normalise(request.args.get("q", "")) or (request.args.get("q", "") or "").strip().upper()
-    base = (select(Submission, WorkItem).join(WorkItem, WorkItem.submission_id == Submission.id)
-            .where(Submission.service_id.in_([chosen_service] if chosen_service in visible else visible)))
-    query = base
-    if chosen_status in STATUSES:
-        query = query.where(WorkItem.status == chosen_status)
-    if text:
-        query = query.where(Submission.reference.contains(text.replace("-", "")))
-    return base, query.order_by(Submission.created_at, Submission.id), visible
+    visible = work.visible_services(user)
+    base, query = queue_filters.select_for(visible, queue_filters.Filters.from_args(request.args))
+    return base, query, sorted(visible)
 
 
 @bp.get("/export.csv")
@@ -139,7 +130,7 @@ def queue() -> str:
     user = _user()
     base, query, visible = _filtered(user)
     chosen_service, chosen_status = request.args.get("service", ""), request.args.get("status", "")
-    counts = _counts(base)
+    counts = queue_filters.counts(base)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     holders = {u.id: u.name for u in db.session.query(StaffUser)}
@@ -147,12 +138,6 @@ def queue() -> str:
                            counts=counts, services=visible, catalogue=jobs.services(), holders=holders,
                            chosen_service=chosen_service, chosen_status=chosen_status,
                            q=request.args.get("q", ""), statuses=STATUSES, display=references.display)
-
-
-def _counts(base: Any) -> dict[str, int]:
-    found = base.with_only_columns(WorkItem.status.label("work_status")).subquery()
-    rows = db.session.execute(select(found.c.work_status, func.count()).group_by(found.c.work_status)).all()
-    return {status: 0 for status in STATUSES} | {status: count for status, count in rows}
 
 
 @bp.get("/s/<reference>")
