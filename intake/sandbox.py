@@ -11,6 +11,9 @@ layers and the text the checker needs.
 The worker is ``python -m intake.sandbox`` talking over its standard pipes, so it needs
 nothing from the caller's ``__main__``; what it sends back is unpickled with a whitelist of
 the library's own result classes, so even a subverted worker cannot run code here.
+
+The same worker draws pictures of pages for clerks (:meth:`Sandbox.render`, a request
+tagged ``"render"``), so pdfium never reads an upload in the caller's process either.
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
-from intake.errors import FileProblemError, TooComplexError
+from intake.errors import FileProblemError, IntakeError, TooComplexError, UsageError
+from intake.fields import Rect
 from intake.files import Limits, Upload
 
 _HEADER = struct.Struct(">Q")
@@ -137,6 +142,46 @@ class Sandbox:
         _, code, message, params = reply
         raise _error_for(code)(message, **params)
 
+    def render(self, data: bytes, page: int, *, highlight: Sequence[Rect] = (), scale: float = 1.5) -> bytes:
+        """The PNG of one page, drawn by :func:`intake.pages.render_page` in the worker, or raise
+        the IntakeError it raised there (``file.too_complex`` when it ran out of time or memory)."""
+        message = ("render", (data, page, tuple(tuple(float(v) for v in r) for r in highlight), float(scale)))
+        with self._lock:
+            reply = self._exchange(message)
+        if reply is None:
+            raise TooComplexError("the page took too long or too much memory to draw",
+                                  limit_seconds=self.limits.wall_seconds)
+        if reply[0] == "ok" and isinstance(reply[1], bytes):
+            return reply[1]
+        _, code, text, params = reply
+        raise (UsageError if code == UsageError.code else _error_for(code))(text, **params)
+
+    def _exchange(self, message: Any) -> Any:
+        """Send one request and wait a bounded time for its reply; None (and a fresh worker) when
+        the worker did not answer in time. Call with the lock held."""
+        if self._process is None or self._tasks >= self.limits.tasks_per_worker:
+            self._kill()
+            self._start()
+        assert self._process is not None and self._process.stdin and self._process.stdout
+        self._tasks += 1
+        reply = None
+        try:
+            _send(self._process.stdin, message)
+            deadline = time.monotonic() + self.limits.wall_seconds
+            fd = self._process.stdout.fileno()
+            header = _read_exactly(fd, _HEADER.size, deadline)
+            if header is not None:
+                size = _HEADER.unpack(header)[0]
+                payload = _read_exactly(fd, size, deadline) if size <= _MAX_REPLY else None
+                reply = _Unpickler(io.BytesIO(payload)).load() if payload is not None else None
+        except (OSError, pickle.UnpicklingError, EOFError):
+            reply = None
+        if reply is None:
+            self.replaced += 1
+            self._kill()
+            self._start()
+        return reply
+
     def close(self) -> None:
         with self._lock:
             self._kill()
@@ -175,10 +220,14 @@ def _worker(settings: str) -> None:
         header = requests.read(_HEADER.size)
         if len(header) < _HEADER.size:
             return
-        name, data, all_text = pickle.loads(requests.read(_HEADER.unpack(header)[0]))
+        message = pickle.loads(requests.read(_HEADER.unpack(header)[0]))
         used = resource.getrusage(resource.RUSAGE_SELF)
         budget = int(used.ru_utime + used.ru_stime) + limits.cpu_seconds
         resource.setrlimit(resource.RLIMIT_CPU, (budget, hard_cpu))  # past the soft cap, SIGXCPU ends us
+        if len(message) == 2 and message[0] == "render":
+            _send(replies, _render(message[1], file_limits))
+            continue
+        name, data, all_text = message
         try:
             form = read_form(Upload(name, data), limits=file_limits)
             pages = range(1, form.page_count + 1) if (all_text or not form.fields) else range(1, 2)
@@ -187,6 +236,21 @@ def _worker(settings: str) -> None:
             _send(replies, ("refused", exc.code, str(exc), dict(exc.params)))
         except MemoryError:
             _send(replies, ("refused", TooComplexError.code, "the file needs too much memory", {}))
+
+
+def _render(request: tuple[bytes, int, tuple[Rect, ...], float], file_limits: Limits) -> tuple[Any, ...]:
+    """One page drawn in the worker: ("ok", png) or ("refused", code, message, params)."""
+    from intake.pages import PageLimits, render_page
+
+    data, page, highlight, scale = request
+    try:
+        return ("ok", render_page(data, page, highlight=highlight, scale=scale,
+                                  limits=PageLimits(max_pages=file_limits.max_pages)))
+    except IntakeError as exc:
+        return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()
+                                                if isinstance(v, int | float | str)})
+    except MemoryError:
+        return ("refused", TooComplexError.code, "the page needs too much memory to draw", {})
 
 
 if __name__ == "__main__":
