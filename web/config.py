@@ -14,6 +14,9 @@ from flask import Flask
 
 DEFAULT_SECRET = "development-only-secret-change-me"
 MB = 1024 * 1024
+# Room for the multipart boundaries, part headers and form fields around the files' bytes,
+# so a packet exactly at the limit is not refused for its wrapping.
+MULTIPART_ALLOWANCE = 64 * 1024
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",
@@ -25,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PACKET_MB": 60,
     "MAX_FILES": 20,
     "MAX_PAGES": 200,
+    "MAX_FORM_PARTS": 200,
     "ISOLATE": True,
     "PARSE_SECONDS": 10,
     "PARSE_MEMORY_MB": 768,
@@ -56,7 +60,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     instance = Path(app.instance_path)
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'intake.db'}"
     cfg["STORAGE"] = cfg["STORAGE"] or str(instance / "files")
-    cfg["MAX_CONTENT_LENGTH"] = int(cfg["MAX_PACKET_MB"]) * MB
+    cfg["MAX_PACKET_BYTES"] = int(cfg["MAX_PACKET_MB"]) * MB
+    cfg["MAX_CONTENT_LENGTH"] = cfg["MAX_PACKET_BYTES"] + MULTIPART_ALLOWANCE
     cfg["MAX_FILE_BYTES"] = int(cfg["MAX_FILE_MB"]) * MB
     production = cfg["ENV"] == "production"
     cfg["SESSION_COOKIE_SECURE"] = production

@@ -106,7 +106,7 @@ def test_a_wrong_packet_says_what_to_fix_with_links_to_each_problem(client: Flas
 
 def test_files_that_are_not_pdf_jpeg_or_png_are_refused_in_plain_words(client: FlaskClient, pages: Pages,
                                                                        app: Flask) -> None:
-    page = pages.check(_submit(client, everything=[(b"GIF89a...", "photo.gif"), (b"", "empty.pdf")]), 400)
+    page = pages.check(_submit(client, everything=[(b"GIF89a...", "photo.gif"), (b"", "empty.pdf")]), 422)
     text = page.get_text(" ")
     assert "photo.gif is not a PDF, JPEG or PNG file" in text and "empty.pdf is empty" in text
     assert page.find(class_="error-summary").find("a")["href"] == "#everything"
@@ -122,7 +122,7 @@ def test_an_empty_upload_asks_for_a_file(client: FlaskClient, pages: Pages) -> N
 def test_a_file_over_the_limit_and_a_request_over_the_limit_get_friendly_pages(app: Flask, pages: Pages,
                                                                               client: FlaskClient) -> None:
     app.config["MAX_FILE_BYTES"] = 1000
-    page = pages.check(_submit(client, everything=[(b"%PDF-1.4" + b"0" * 2000, "big.pdf")]), 400)
+    page = pages.check(_submit(client, everything=[(b"%PDF-1.4" + b"0" * 2000, "big.pdf")]), 422)
     assert "big.pdf is too big" in page.get_text()
     app.config["MAX_CONTENT_LENGTH"] = 5000
     page = pages.check(_submit(client, everything=[(b"%PDF-1.4" + b"0" * 9000, "bigger.pdf")]), 413)

@@ -1,8 +1,12 @@
 """Turning uploaded files into a stored, checked submission, all or nothing.
 
-Files are validated and stored first (content-addressed, so a retry stores nothing new);
-the submission, its file rows, the report and the event are then written in one database
-transaction. A failure anywhere leaves no half-made submission.
+Every file is typed by its bytes and checked by the library before anything is stored. A
+file the library finds unusable (empty, not a PDF, damaged, locked, too big or complex)
+refuses the whole upload: nothing of it is stored, and each refused file leaves exactly one
+``upload_refused`` entry in the audit log, so an attack shows up without filling the disk.
+Accepted files are then stored (content-addressed, so a retry stores nothing new) and the
+submission, its file rows, the report and the event written in one database transaction.
+A failure anywhere leaves no half-made submission.
 """
 
 from __future__ import annotations
@@ -15,17 +19,36 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 import intake
 from intake.services import Service
 from web import jobs, references, storage
-from web.models import CheckRecord, Event, Submission, SubmissionFile, WorkItem, db, utcnow
+from web.models import AuditEntry, CheckRecord, Event, Submission, SubmissionFile, WorkItem, db, utcnow
 
 ACCEPTED = ("pdf", "jpeg", "png")
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069/\\]")
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff/\\]")
+NAME_LENGTH = 120
+REFUSED = "upload_refused"
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One file (or the packet as a whole) that the upload refused, with its stable code.
+
+    ``code`` is the library's code for a file (``file.*``) or the web's own for the packet
+    (``packet.too_large``, ``packet.too_many_files``); ``message`` is for the citizen.
+    """
+
+    code: str
+    anchor: str
+    message: str
+    item: str | None = None
+    sha256: str | None = None
+    size: int | None = None
 
 
 @dataclass
@@ -33,51 +56,136 @@ class Incoming:
     """What one form post brought: files by checklist item (None: sort them for me)."""
 
     files: list[tuple[str | None, intake.Upload]] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    anchors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        """The refusals as (anchor, message) pairs, as the error summary shows them."""
+        return [(r.anchor, r.message) for r in self.refused]
+
+    @property
+    def size(self) -> int:
+        return sum(upload.size for _item, upload in self.files)
 
 
 def display_name(name: str) -> str:
-    """A file name safe to show: no folders, control characters or direction overrides."""
+    """A file name safe to show: no folders, control characters, invisible or direction marks.
+
+    The name is only ever shown (files are stored by their sha256), so this is about what a
+    clerk or citizen sees: ``ann`` + U+202E + ``fdp.exe`` must not pass for ``annexe.pdf``.
+    """
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_NAME.sub("", name).strip() or "upload"
-    return name[:120]
+    name = _UNSAFE_NAME.sub("", name).strip(" .") or "upload"
+    if len(name) > NAME_LENGTH:
+        stem, dot, suffix = name.rpartition(".")
+        suffix = suffix[:10] if dot and stem else ""
+        name = name[: NAME_LENGTH - len(suffix) - 2].rstrip() + "…" + ("." + suffix if suffix else "")
+    return name
 
 
-def collect(form_files: dict[str, list[FileStorage]], service: Service) -> Incoming:
-    """Read and type every uploaded file; collect plain-language errors for the ones we refuse."""
+def _unique(name: str, sha256: str | None, taken: dict[str, str | None]) -> str:
+    """The name, or ``name (2).pdf`` when a different file of the packet already has it, so each
+    problem the checker reports by file name points at one file's bytes."""
+    candidate, number = name, 1
+    stem, dot, suffix = name.rpartition(".")
+    while candidate in taken and (sha256 is None or taken[candidate] != sha256):
+        number += 1
+        candidate = f"{stem} ({number}).{suffix}" if dot and stem else f"{name} ({number})"
+    taken[candidate] = sha256
+    return candidate
+
+
+def collect(form_files: dict[str, list[FileStorage]], service: Service,
+            taken: dict[str, str] | None = None) -> Incoming:
+    """Read and type every uploaded file; refuse, with the library's codes, the ones we cannot take.
+
+    A file is read at most one byte past the per-file limit, so an oversized part costs no
+    more memory than an allowed one. ``taken`` holds the names (and sha256) a submission already has.
+    """
     incoming = Incoming()
-    limit = current_app.config["MAX_FILE_BYTES"]
+    config = current_app.config
+    limit = config["MAX_FILE_BYTES"]
+    names: dict[str, str | None] = dict(taken or {})
     for key, uploads in form_files.items():
         item = key.removeprefix("item-") if key.startswith("item-") else None
-        if key not in ("everything",) and item not in service.items:
+        if key != "everything" and item not in service.items:
             continue
         for upload in uploads:
-            if not upload or not upload.filename:
-                continue
             try:
                 data = upload.read(limit + 1)
             finally:
                 upload.close()
-            name = display_name(upload.filename)
-            anchor = key
+            if not upload.filename and not data:
+                continue
+            size = len(data) if len(data) <= limit else None
+            sha256 = hashlib.sha256(data).hexdigest() if size is not None else None
+            name = _unique(display_name(upload.filename or ""), sha256, names)
+
+            def refuse(code: str, message: str) -> None:
+                incoming.refused.append(Refusal(code, key, message, item, sha256, size))  # noqa: B023
+
             if len(data) > limit:
-                incoming.errors.append((anchor, _("%(name)s is too big. Each file can be up to %(mb)s MB.",
-                                                  name=name, mb=limit // (1024 * 1024))))
-                continue
-            if not data:
-                incoming.errors.append((anchor, _("%(name)s is empty. Save it again and upload the new copy.",
-                                                  name=name)))
-                continue
-            if intake.sniff(data) not in ACCEPTED:
-                incoming.errors.append((anchor, _("%(name)s is not a PDF, JPEG or PNG file. Save it as one of "
-                                                  "those and upload it again.", name=name)))
-                continue
-            incoming.files.append((item, intake.Upload(name, data)))
-    if len(incoming.files) > current_app.config["MAX_FILES"]:
-        incoming.errors.append(("everything", _("That is too many files. You can upload up to %(n)s at a time.",
-                                                n=current_app.config["MAX_FILES"])))
+                refuse("file.too_large", _("%(name)s is too big. Each file can be up to %(mb)s MB.",
+                                           name=name, mb=limit // MB))
+            elif not data:
+                refuse("file.empty", _("%(name)s is empty. Save it again and upload the new copy.", name=name))
+            elif intake.sniff(data) not in ACCEPTED:
+                refuse("file.not_pdf", _("%(name)s is not a PDF, JPEG or PNG file. Save it as one of those and "
+                                         "upload it again.", name=name))
+            else:
+                incoming.files.append((item, intake.Upload(name, data)))
+                incoming.anchors[name] = key
+    if len(incoming.files) + len(incoming.refused) > config["MAX_FILES"]:
+        incoming.refused.append(Refusal("packet.too_many_files", "everything", _(
+            "That is too many files. You can upload up to %(n)s at a time.", n=config["MAX_FILES"])))
+    elif incoming.size > config["MAX_PACKET_BYTES"]:
+        incoming.refused.append(Refusal("packet.too_large", "everything", _(
+            "Together, these files are bigger than %(mb)s MB, the most we can take at once. Upload fewer "
+            "files now and add the rest afterwards.", mb=config["MAX_PACKET_MB"])))
     return incoming
+
+
+def refusals(report: intake.Report, incoming: Incoming) -> list[Refusal]:
+    """The new files the library found unusable: each one's blocking ``file.*`` problem.
+
+    The web adds no judgement of its own here, so a file gets the same code on the web as
+    from ``intake check``.
+    """
+    found: list[Refusal] = []
+    for item, upload in incoming.files:
+        problem = next((p for p in report.problems if p.file == upload.name and p.code.startswith("file.")
+                        and p.severity is intake.Severity.BLOCKS), None)
+        if problem is not None:
+            found.append(Refusal(problem.code, incoming.anchors.get(upload.name, "everything"),
+                                 _("%(name)s: %(problem)s", name=upload.name,
+                                   problem=problem.message(g.get("lang", "en"))),
+                                 item, upload.sha256, upload.size))
+    return found
+
+
+def refuse(service: Service, refused: list[Refusal], submission: Submission | None = None) -> None:
+    """One audit entry per refused file (or packet); the file itself is never stored.
+
+    The entry keeps the code, the item, the size and the sha256, never the name, which a
+    citizen may have typed their own details into.
+    """
+    for refusal in refused:
+        detail = {"code": refusal.code, "service": service.id, "item": refusal.item, "size": refusal.size,
+                  "sha256": refusal.sha256}
+        db.session.add(AuditEntry(action=REFUSED, submission_id=submission.id if submission else None,
+                                  detail=json.dumps({k: v for k, v in detail.items() if v is not None})))
+    db.session.commit()
+
+
+def refuse_request(code: str, service_id: str | None, submission_id: int | None = None) -> None:
+    """The audit entry for an upload refused before its body was read (too big, too many parts)."""
+    detail = {"code": code, "service": service_id}
+    db.session.rollback()
+    db.session.add(AuditEntry(action=REFUSED, submission_id=submission_id,
+                              detail=json.dumps({k: v for k, v in detail.items() if v is not None})))
+    db.session.commit()
 
 
 def _hash(value: str) -> str:
@@ -95,10 +203,28 @@ def zip_matches(submission: Submission, zip_code: str) -> bool:
         submission.zip_hash or "", _hash(digits))
 
 
-def _store_all(files: list[tuple[str | None, intake.Upload]]) -> None:
+def _store_all(files: list[tuple[str | None, intake.Upload]]) -> list[str]:
+    """Store every file; returns the sha256 of the blobs this call wrote (not those already there)."""
     blobs = storage.from_config(current_app.config["STORAGE"])
+    written = []
     for _item, upload in files:
-        blobs.put(upload.data)
+        if not blobs.exists(upload.sha256):
+            blobs.put(upload.data)
+            written.append(upload.sha256)
+    return written
+
+
+def _forget(written: list[str]) -> None:
+    """After a failed transaction: delete the blobs this request wrote that no record points at.
+
+    A blob another request stored meanwhile stays; ``submissions purge`` removes any orphan
+    left by a process that died before it could get here.
+    """
+    db.session.rollback()
+    blobs = storage.from_config(current_app.config["STORAGE"])
+    for sha256 in written:
+        if db.session.query(SubmissionFile.id).filter_by(sha256=sha256).first() is None:
+            blobs.delete(sha256)
 
 
 def _report_json(report: intake.Report) -> str:
@@ -118,53 +244,85 @@ def _zip_from(report: intake.Report, service: Service, typed: str) -> str | None
     return None
 
 
-def create(service: Service, incoming: Incoming, *, client_key: str | None, zip_code: str) -> tuple[Submission, str]:
+def check_new(service: Service, incoming: Incoming) -> intake.Report:
+    """The report for a new packet, before anything is stored."""
+    return jobs.run_check(service, incoming.files)
+
+
+def create(service: Service, incoming: Incoming, report: intake.Report, *, client_key: str | None,
+           zip_code: str) -> tuple[Submission, str]:
     """A new submission with its files and first report; returns it with its secret."""
-    _store_all(incoming.files)
-    report = jobs.run_check(service, incoming.files)
-    secret = secrets.token_urlsafe(24)
-    zip_digits = _zip_from(report, service, zip_code)
-    submission = Submission(reference=_unused_reference(), secret_hash=_hash(secret),
-                            zip_hash=_hash(zip_digits) if zip_digits else None, client_key=client_key,
-                            service_id=service.id, status=report.status)
-    submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
-                        for item, u in incoming.files]
-    submission.checks = [CheckRecord(service_version=service.version, status=report.status,
-                                     report_json=_report_json(report))]
-    db.session.add(submission)
-    db.session.flush()
-    db.session.add(WorkItem(submission_id=submission.id))
-    db.session.add(Event(submission_id=submission.id, kind="created",
-                         detail=json.dumps({"files": len(incoming.files), "status": report.status})))
-    db.session.commit()
+    written = _store_all(incoming.files)
+    try:
+        secret = secrets.token_urlsafe(24)
+        zip_digits = _zip_from(report, service, zip_code)
+        submission = Submission(reference=_unused_reference(), secret_hash=_hash(secret),
+                                zip_hash=_hash(zip_digits) if zip_digits else None, client_key=client_key,
+                                service_id=service.id, status=report.status)
+        submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
+                            for item, u in incoming.files]
+        submission.checks = [CheckRecord(service_version=service.version, status=report.status,
+                                         report_json=_report_json(report))]
+        db.session.add(submission)
+        db.session.flush()
+        db.session.add(WorkItem(submission_id=submission.id))
+        db.session.add(Event(submission_id=submission.id, kind="created",
+                             detail=json.dumps({"files": len(incoming.files), "status": report.status})))
+        db.session.commit()
+    except BaseException:
+        _forget(written)
+        raise
     return submission, secret
 
 
-def add_files(submission: Submission, service: Service, incoming: Incoming, replace: set[str]) -> None:
-    """New files for a submission (replacing an item's files when asked), and a new check."""
-    _store_all(incoming.files)
-    now = utcnow()
-    for old in submission.current_files:
-        if old.item in replace and any(item == old.item for item, _u in incoming.files):
-            old.removed_at = now
-    for item, upload in incoming.files:
-        submission.files.append(SubmissionFile(item=item, name=upload.name, sha256=upload.sha256,
-                                               size=upload.size, kind=upload.kind))
-    work_item = db.session.get(WorkItem, submission.id)
-    if work_item is not None and work_item.status == "needs_documents":
-        work_item.status, work_item.changed_at = "in_review", now
-    recheck(submission, service, event="files_added")
+def _kept(submission: Submission, incoming: Incoming, replace: set[str]) -> list[SubmissionFile]:
+    """The submission's files that stay when ``incoming`` arrives (replaced items' files go)."""
+    replaced = {item for item, _u in incoming.files if item in replace}
+    return [f for f in submission.current_files if f.item not in replaced]
+
+
+def check_added(submission: Submission, service: Service, incoming: Incoming, replace: set[str]) -> intake.Report:
+    """The report the submission would have with the new files, before anything is stored."""
+    blobs = storage.from_config(current_app.config["STORAGE"])
+    kept = [(f.item, intake.Upload(f.name, blobs.get(f.sha256))) for f in _kept(submission, incoming, replace)]
+    return jobs.run_check(service, [*kept, *incoming.files])
+
+
+def add_files(submission: Submission, service: Service, incoming: Incoming, replace: set[str],
+              report: intake.Report) -> None:
+    """Store the new files (replacing an item's files when asked) with the report they gave."""
+    written = _store_all(incoming.files)
+    try:
+        now = utcnow()
+        kept = {f.id for f in _kept(submission, incoming, replace)}
+        for old in submission.current_files:
+            if old.id not in kept:
+                old.removed_at = now
+        for item, upload in incoming.files:
+            submission.files.append(SubmissionFile(item=item, name=upload.name, sha256=upload.sha256,
+                                                   size=upload.size, kind=upload.kind))
+        work_item = db.session.get(WorkItem, submission.id)
+        if work_item is not None and work_item.status == "needs_documents":
+            work_item.status, work_item.changed_at = "in_review", now
+        _record(submission, service, report, event="files_added")
+    except BaseException:
+        _forget(written)
+        raise
 
 
 def recheck(submission: Submission, service: Service, *, event: str) -> None:
+    """Check the submission's current files again (a new service version, a clerk's waiver)."""
     blobs = storage.from_config(current_app.config["STORAGE"])
     files = [(f.item, intake.Upload(f.name, blobs.get(f.sha256))) for f in submission.current_files]
-    report = jobs.run_check(service, files)
+    _record(submission, service, jobs.run_check(service, files), event=event)
+
+
+def _record(submission: Submission, service: Service, report: intake.Report, *, event: str) -> None:
     submission.status = report.status
     submission.checks.append(CheckRecord(service_version=service.version, status=report.status,
                                          report_json=_report_json(report)))
     db.session.add(Event(submission_id=submission.id, kind=event,
-                         detail=json.dumps({"files": len(files), "status": report.status})))
+                         detail=json.dumps({"files": len(submission.current_files), "status": report.status})))
     db.session.commit()
 
 

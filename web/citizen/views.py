@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from intake import rules
@@ -111,14 +112,30 @@ def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
             _grant(earlier.reference)
             return redirect(url_for("citizen.result", reference=earlier.reference), 303)
     incoming = packets.collect(request.files.to_dict(flat=False), service)
-    if not incoming.files and not incoming.errors:
-        incoming.errors.append(("everything", _("Choose at least one file to upload.")))
-    if incoming.errors:
-        return render_template("citizen/service.html", service=service, errors=incoming.errors,
+
+    def again(errors: list[tuple[str, str]], status: int) -> tuple[str, int]:
+        return render_template("citizen/service.html", service=service, errors=errors,
                                client_key=client_key or secrets.token_hex(16),
-                               zip_code=request.form.get("zip", "")), 400
-    submission, secret = packets.create(service, incoming, client_key=client_key,
-                                        zip_code=request.form.get("zip", ""))
+                               zip_code=request.form.get("zip", "")), status
+
+    if not incoming.files and not incoming.refused:
+        return again([("everything", _("Choose at least one file to upload."))], 400)
+    refused = incoming.refused
+    if not refused:
+        report = packets.check_new(service, incoming)
+        refused = packets.refusals(report, incoming)
+    if refused:
+        packets.refuse(service, refused)
+        return again([(r.anchor, r.message) for r in refused], 422)
+    try:
+        submission, secret = packets.create(service, incoming, report, client_key=client_key,
+                                            zip_code=request.form.get("zip", ""))
+    except IntegrityError:
+        earlier = db.session.query(Submission).filter_by(client_key=client_key).one_or_none() if client_key else None
+        if earlier is None:
+            raise
+        _grant(earlier.reference)
+        return redirect(url_for("citizen.result", reference=earlier.reference), 303)
     _grant(submission.reference)
     session["new_secret"] = {"reference": submission.reference, "secret": secret}
     return redirect(url_for("citizen.result", reference=submission.reference), 303)
@@ -188,17 +205,27 @@ def lookup() -> str | WerkzeugResponse | tuple[str, int]:
 def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
     submission = _granted(reference)
     service = _service(submission.service_id)
-    incoming = packets.collect(request.files.to_dict(flat=False), service)
-    if not incoming.files and not incoming.errors:
-        incoming.errors.append(("everything", _("Choose at least one file to upload.")))
-    if incoming.errors:
+    replace = {key.removeprefix("replace-") for key in request.form if key.startswith("replace-")}
+    incoming = packets.collect(request.files.to_dict(flat=False), service,
+                               taken={f.name: f.sha256 for f in submission.current_files})
+
+    def again(errors: list[tuple[str, str]], status: int) -> tuple[str, int]:
         latest = submission.checks[-1].report[g.lang]
         return render_template("citizen/result.html", service=service, submission=submission, report=latest,
                                changes={}, resume_link=None, reference=references.display(reference),
-                               errors=incoming.errors, blocking=_blocking(latest),
-                               asked=_asked(submission, service)), 400
-    replace = {key.removeprefix("replace-") for key in request.form if key.startswith("replace-")}
-    packets.add_files(submission, service, incoming, replace)
+                               errors=errors, blocking=_blocking(latest),
+                               asked=_asked(submission, service)), status
+
+    if not incoming.files and not incoming.refused:
+        return again([("everything", _("Choose at least one file to upload."))], 400)
+    refused = incoming.refused
+    if not refused:
+        report = packets.check_added(submission, service, incoming, replace)
+        refused = packets.refusals(report, incoming)
+    if refused:
+        packets.refuse(service, refused, submission)
+        return again([(r.anchor, r.message) for r in refused], 422)
+    packets.add_files(submission, service, incoming, replace, report)
     return redirect(url_for("citizen.result", reference=reference), 303)
 
 
