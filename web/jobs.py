@@ -44,6 +44,11 @@ def _sandbox(app: Flask) -> Sandbox:
         return sandbox
 
 
+def sandbox() -> Sandbox:
+    """This app's sandbox worker, for other untrusted work than a check (drawing a page)."""
+    return _sandbox(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
 def shutdown(app: Flask) -> None:
     """Stop this app's sandbox worker (tests and short-lived apps call this)."""
     with _lock:

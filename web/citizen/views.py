@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from intake import rules
 from intake.rules import fold
 from intake.services import Service
-from web import jobs, references
+from web import jobs, references, waivers
 from web.citizen import bp, packets
 from web.limits import limiter
 from web.models import DocumentRequest, Submission, SurveyAnswer, db
@@ -152,8 +152,8 @@ def result(reference: str) -> str | WerkzeugResponse:
         return redirect(url_for("citizen.lookup", reference=references.display(canonical)), 303)
     submission = _granted(canonical)
     service = _service(submission.service_id)
-    latest = submission.checks[-1].report[g.lang]
-    previous = submission.checks[-2].report[g.lang] if len(submission.checks) > 1 else None
+    latest = waivers.report(submission, g.lang)
+    previous = waivers.report(submission, g.lang, check=-2) if len(submission.checks) > 1 else None
     fresh = session.get("new_secret")
     link = None
     if fresh and fresh.get("reference") == canonical:

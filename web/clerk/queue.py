@@ -3,38 +3,82 @@ filter means the same thing everywhere, and it can only ever name the caller's s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 
-from web import references
-from web.models import STATUSES, Submission, WorkItem, db
+from web import references, waivers
+from web.models import STATUSES, CheckRecord, Submission, Waiver, WorkItem, db
+
+SORTS = ("oldest", "newest", "changed")
+_ITEM = re.compile(r"[A-Za-z0-9_.-]{1,80}")
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip()) if value else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What the clerk asked for; values that make no sense are dropped, never an error."""
+    """What the clerk asked for; values that make no sense are dropped, never an error.
+
+    ``received_from``/``received_to`` are days (UTC), both included; ``missing`` is a checklist
+    item (form or document id) the latest check still misses once waivers are applied;
+    ``sort`` is oldest first (the default), newest first, or most recently changed first.
+    """
 
     service: str = ""
     status: str = ""
     q: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    missing: str = ""
+    sort: str = "oldest"
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
-        status = args.get("status", "")
+        status, sort, missing = args.get("status", ""), args.get("sort", ""), (args.get("missing", "") or "").strip()
         return cls(service=args.get("service", "") or "", status=status if status in STATUSES else "",
-                   q=(args.get("q", "") or "").strip()[:40])
+                   q=(args.get("q", "") or "").strip()[:40], received_from=_date(args.get("received_from")),
+                   received_to=_date(args.get("received_to")),
+                   missing=missing if _ITEM.fullmatch(missing) else "", sort=sort if sort in SORTS else "oldest")
 
     def as_args(self) -> dict[str, str]:
         """The filters as address arguments, for links that keep them."""
-        return {k: v for k, v in vars(self).items() if v}
+        out = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in vars(self).items() if v}
+        if out.get("sort") == "oldest":
+            del out["sort"]
+        return out
+
+
+def latest_check_id() -> Any:
+    """The id of a submission's latest check, as a correlated subquery."""
+    return (select(func.max(CheckRecord.id)).where(CheckRecord.submission_id == Submission.id)
+            .correlate(Submission).scalar_subquery())
+
+
+def _still_missing(item: str) -> Any:
+    """The latest check misses the item, and no waiver set it aside. Reports are stored as JSON
+    text with sorted keys, so a missing entry reads ``"id": "<item>", "kind": "form"`` (or
+    "document"); a found document's own kind is a document kind, never one of those words."""
+    in_report = or_(*(CheckRecord.report_json.contains(f'"id": "{item}", "kind": "{kind}"', autoescape=True)
+                      for kind in ("form", "document")))
+    missing = exists().where(CheckRecord.id == latest_check_id(), in_report)
+    waived = exists().where(Waiver.submission_id == Submission.id, Waiver.kind == "missing",
+                            Waiver.target.in_([f"form:{item}", f"document:{item}"]))
+    return and_(missing, ~waived)
 
 
 def select_for(services: set[str], filters: Filters) -> tuple[Select[Any], Select[Any]]:
     """The unfiltered query over the caller's services (for counts), and the filtered one in
-    queue order (oldest first)."""
+    the order asked for (oldest first unless told otherwise)."""
     visible = sorted(services)
     chosen = [filters.service] if filters.service in visible else visible
     base = (select(Submission, WorkItem).join(WorkItem, WorkItem.submission_id == Submission.id)
@@ -44,8 +88,18 @@ def select_for(services: set[str], filters: Filters) -> tuple[Select[Any], Selec
         query = query.where(WorkItem.status == filters.status)
     text = references.normalise(filters.q) or filters.q.upper()
     if text:
-        query = query.where(Submission.reference.contains(text.replace("-", "")))
-    return base, query.order_by(Submission.created_at, Submission.id)
+        query = query.where(Submission.reference.contains(text.replace("-", ""), autoescape=True))
+    if filters.received_from:
+        query = query.where(Submission.created_at >= dt.datetime.combine(filters.received_from, dt.time.min))
+    if filters.received_to:
+        end = dt.datetime.combine(filters.received_to + dt.timedelta(days=1), dt.time.min)
+        query = query.where(Submission.created_at < end)
+    if filters.missing:
+        query = query.where(_still_missing(filters.missing))
+    order = {"oldest": (Submission.created_at, Submission.id),
+             "newest": (Submission.created_at.desc(), Submission.id.desc()),
+             "changed": (WorkItem.changed_at.desc(), Submission.id.desc())}[filters.sort]
+    return base, query.order_by(*order)
 
 
 def counts(base: Select[Any]) -> dict[str, int]:
@@ -53,3 +107,29 @@ def counts(base: Select[Any]) -> dict[str, int]:
     found = base.with_only_columns(WorkItem.status.label("work_status")).subquery()
     rows = db.session.execute(select(found.c.work_status, func.count()).group_by(found.c.work_status)).all()
     return {status: 0 for status in STATUSES} | {status: count for status, count in rows}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One row's latest check, waivers applied: its status and what it still misses."""
+
+    status: str
+    missing: tuple[str, ...]
+
+
+def summaries(submissions: Iterable[Submission], lang: str) -> dict[int, Summary]:
+    """The summary of each submission, with two queries for the lot (not two per row)."""
+    ids = [s.id for s in submissions]
+    if not ids:
+        return {}
+    latest = select(func.max(CheckRecord.id)).where(CheckRecord.submission_id.in_(ids)).group_by(
+        CheckRecord.submission_id)
+    checks = {c.submission_id: c for c in db.session.query(CheckRecord).filter(CheckRecord.id.in_(latest))}
+    given: dict[int, list[Waiver]] = {}
+    for waiver in db.session.query(Waiver).filter(Waiver.submission_id.in_(ids)):
+        given.setdefault(waiver.submission_id, []).append(waiver)
+    out = {}
+    for submission_id, check in checks.items():
+        report, status = waivers.apply(check.report[lang], given.get(submission_id, []))
+        out[submission_id] = Summary(status, tuple(m["title"] for m in report["missing"]))
+    return out

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from web import accounts, jobs, references, storage
-from web.clerk import bp, work
+from web import accounts, jobs, references, storage, waivers
+from web.clerk import bp, images, work
 from web.clerk import queue as queue_filters
 from web.limits import limiter
 from web.models import (
@@ -23,6 +23,7 @@ from web.models import (
     Submission,
     SubmissionFile,
     db,
+    utcnow,
 )
 
 PAGE_SIZE = 25
@@ -34,8 +35,13 @@ def _user() -> StaffUser:
 
 
 def _submission(reference: str) -> Submission:
+    """The submission, if this clerk may see it; otherwise 404, and a "denied" entry in the audit
+    with the reference tried (the same whether it exists or not)."""
+    user = _user()
     submission = db.session.query(Submission).filter_by(reference=reference).one_or_none()
-    if submission is None or submission.service_id not in work.visible_services(_user()):
+    if submission is None or submission.service_id not in work.visible_services(user):
+        work.audit(user, "denied", reference=reference[:40], endpoint=request.endpoint)
+        db.session.commit()
         abort(404)
     return submission
 
@@ -110,12 +116,14 @@ def export() -> Any:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["reference", "service", "status", "check", "received", "last_change", "held_by", "missing"])
-    for submission, item in db.session.execute(query):
-        latest = submission.checks[-1].report["en"] if submission.checks else {"missing": []}
+    rows = db.session.execute(query).all()
+    summaries = queue_filters.summaries([submission for submission, _item in rows], "en")
+    for submission, item in rows:
+        summary = summaries.get(submission.id, queue_filters.Summary(submission.status, ()))
         writer.writerow([references.display(submission.reference), submission.service_id, item.status,
-                         submission.status, submission.created_at.isoformat(timespec="minutes"),
+                         summary.status, submission.created_at.isoformat(timespec="minutes"),
                          item.changed_at.isoformat(timespec="minutes"), holders.get(item.claimed_by, ""),
-                         "; ".join(m["title"] for m in latest["missing"])])
+                         "; ".join(summary.missing)])
     work.audit(user, "export", filters=dict(request.args))
     db.session.commit()
     response = make_response(out.getvalue())
@@ -129,15 +137,24 @@ def export() -> Any:
 def queue() -> str:
     user = _user()
     base, query, visible = _filtered(user)
-    chosen_service, chosen_status = request.args.get("service", ""), request.args.get("status", "")
+    filters = queue_filters.Filters.from_args(request.args)
     counts = queue_filters.counts(base)
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     holders = {u.id: u.name for u in db.session.query(StaffUser)}
+    catalogue = jobs.services()
+    shown = [sid for sid in visible if sid in catalogue]
+    items = {item_id: title.get(g.lang) for sid in ([filters.service] if filters.service in shown else shown)
+             for item_id, title in _item_titles(catalogue[sid]).items()}
     return render_template("clerk/queue.html", rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=page,
-                           counts=counts, services=visible, catalogue=jobs.services(), holders=holders,
-                           chosen_service=chosen_service, chosen_status=chosen_status,
-                           q=request.args.get("q", ""), statuses=STATUSES, display=references.display)
+                           counts=counts, services=visible, catalogue=catalogue, holders=holders,
+                           filters=filters, args=filters.as_args(), items=items, sorts=queue_filters.SORTS,
+                           summaries=queue_filters.summaries([s for s, _i in rows[:PAGE_SIZE]], g.lang),
+                           expired=work.expired, now=utcnow(), statuses=STATUSES, display=references.display)
+
+
+def _item_titles(service: Any) -> dict[str, Any]:
+    return {f.id: f.title for f in service.forms} | {d.id: d.title for d in service.documents}
 
 
 @bp.get("/s/<reference>")
@@ -150,12 +167,17 @@ def detail(reference: str) -> str:
     audit_rows = []
     if user.role in ("supervisor", "admin"):
         audit_rows = db.session.query(AuditEntry).filter_by(submission_id=submission.id).order_by(AuditEntry.id).all()
-    return render_template("clerk/detail.html", submission=submission, item=item,
-                           service=jobs.services()[submission.service_id],
-                           report=submission.checks[-1].report[g.lang], holds=work.holds(user, item),
+    service = jobs.services()[submission.service_id]
+    report = waivers.report(submission, g.lang)
+    names = {u.id: u.name for u in db.session.query(StaffUser)}
+    return render_template("clerk/detail.html", submission=submission, item=item, service=service, report=report,
+                           holds=work.holds(user, item), expired=work.expired(item),
                            holder=db.session.get(StaffUser, item.claimed_by) if item.claimed_by else None,
                            requests=db.session.query(DocumentRequest).filter_by(submission_id=submission.id).all(),
-                           audit_rows=audit_rows, display=references.display, moves=work.MOVES[item.status])
+                           audit_rows=audit_rows, display=references.display, moves=work.MOVES[item.status],
+                           waivable=waivers.waivable(report), waivers=waivers.of(submission), names=names,
+                           views=images.form_views(submission, service, report, g.lang),
+                           item_titles={k: v.get(g.lang) for k, v in _item_titles(service).items()})
 
 
 @bp.get("/s/<reference>/files/<int:file_id>")
@@ -257,3 +279,32 @@ def recheck(reference: str) -> WerkzeugResponse:
         db.session.commit()
 
     return _act(reference, run)
+
+
+@bp.post("/s/<reference>/waive")
+@login_required
+def waive(reference: str) -> WerkzeugResponse:
+    choice, reason = request.form.get("item", ""), request.form.get("reason")
+    return _act(reference, lambda user, submission: work.waive(user, submission, choice, reason))
+
+
+@bp.get("/s/<reference>/files/<int:file_id>/pages/<int:page>.png")
+@login_required
+def page_image(reference: str, file_id: int, page: int) -> Any:
+    """A picture of one page of an uploaded PDF, drawn in the sandbox worker, with the boxes of
+    the fields named in ``field`` marked. Checked and audited like a download."""
+    user, submission = _user(), _submission(reference)
+    stored = db.session.get(SubmissionFile, file_id)
+    if stored is None or stored.submission_id != submission.id:
+        abort(404)
+    fields = sorted(set(request.args.getlist("field")))[:20]
+    try:
+        png = images.picture(submission, jobs.services()[submission.service_id], stored, page, fields)
+    except images.NoPicture:
+        abort(404)
+    work.audit(user, "page_image", submission, file=stored.name, sha256=stored.sha256, page=page, fields=fields)
+    db.session.commit()
+    response = make_response(png)
+    response.mimetype = "image/png"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -14,7 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, update
 
-from web.models import MOVES, AuditEntry, StaffUser, Submission, WorkItem, db, utcnow
+from web import waivers
+from web.models import MOVES, AuditEntry, StaffUser, Submission, Waiver, WorkItem, db, utcnow
 
 
 class Refused(Exception):
@@ -71,6 +72,11 @@ def release(user: StaffUser, submission: Submission) -> None:
     db.session.commit()
 
 
+def expired(item: WorkItem) -> bool:
+    """A claim left idle past ``CLAIM_MINUTES``: anyone may take it over."""
+    return item.claimed_by is not None and (item.claimed_at is None or item.claimed_at < _expiry())
+
+
 def holds(user: StaffUser, item: WorkItem) -> bool:
     return item.claimed_by == user.id and item.claimed_at is not None and item.claimed_at >= _expiry()
 
@@ -84,9 +90,28 @@ def move(user: StaffUser, submission: Submission, to: str, reason: str | None = 
                         to=to.replace("_", " ")))
     if to == "rejected" and not (reason or "").strip():
         raise Refused(_("Say why you reject it: the citizen will read the reason."))
-    if to == "ready" and submission.status != "complete":
+    if to == "ready" and waivers.status(submission) != "complete":
         raise Refused(_("The latest check is not complete. Request what is missing, or re-run the check."))
     item.status, item.reason, item.changed_at = to, (reason or "").strip() or None, utcnow()
     item.claimed_at = utcnow()
     audit(user, "status", submission, to=to, reason=item.reason)
+    db.session.commit()
+
+
+def waive(user: StaffUser, submission: Submission, choice: str, reason: str | None) -> None:
+    """Set aside a missing item or a blocking problem of the latest check, with the reason."""
+    item = work_item(submission)
+    if not holds(user, item):
+        raise Refused(_("Claim the submission before you change it."))
+    reason = (reason or "").strip()[:2000]
+    if not reason:
+        raise Refused(_("Say why you waive it: the reason is kept with the submission."))
+    latest = waivers.report(submission, "en")
+    chosen = next((w for w in waivers.waivable(latest) if w.choice == choice), None)
+    if chosen is None:
+        raise Refused(_("Choose an item of the latest check to waive. It may have changed: look at it again."))
+    db.session.add(Waiver(submission_id=submission.id, kind=chosen.kind, target=chosen.target, reason=reason,
+                          created_by=user.id))
+    item.claimed_at = utcnow()
+    audit(user, "waive", submission, kind=chosen.kind, target=chosen.target, title=chosen.title, reason=reason)
     db.session.commit()

@@ -1,0 +1,194 @@
+"""Pictures of the pages of a submission's PDFs, and which page each form field is on, so the
+detail page can show the values the checker read beside the page they came from.
+
+Both come from the sandbox worker (``jobs.sandbox()``): the web process never parses or
+draws an upload itself. Both are kept in a cache folder beside the stored files, named by a
+hash of what they were made from (the file's sha256, the page, the marked boxes, the scale),
+so each is made once however often clerks look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+import intake
+from intake.errors import IntakeError, TooComplexError
+from intake.rules import humanise
+from intake.services import FormSpec, Service
+from web import jobs, storage
+from web.models import Submission, SubmissionFile
+
+SCALE = 1.5
+_DRAWING = "1"  # part of every cached name: change it when the drawing changes, and old pictures go unused
+
+
+class NoPicture(Exception):
+    """There is no such page to draw: not a PDF, a file that cannot be read, or no such page."""
+
+
+class _Cache:
+    """Files named by a hex key, written whole (temporary name, then rename) so a reader never
+    sees half a picture."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        return path.read_bytes() if path.is_file() else None
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _cache() -> _Cache:
+    return _Cache(Path(current_app.config["STORAGE"]) / "page-cache")
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _blob(stored: SubmissionFile) -> bytes:
+    return storage.from_config(current_app.config["STORAGE"]).get(stored.sha256)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A PDF's page count, and where each of its fields is drawn: name -> [(page, rect), ...]."""
+
+    pages: int
+    widgets: dict[str, list[tuple[int, list[float]]]]
+
+    def page_of(self, sources: tuple[str, ...]) -> int | None:
+        return next((page for name in sources for page, _rect in self.widgets.get(name, [])), None)
+
+    def rects(self, sources: tuple[str, ...], page: int) -> list[list[float]]:
+        return [rect for name in sources for where, rect in self.widgets.get(name, []) if where == page]
+
+
+def layout(stored: SubmissionFile) -> Layout | None:
+    """The layout of a stored PDF, read in the sandbox once and then kept; None for anything
+    that cannot be drawn."""
+    if stored.kind != "pdf":
+        return None
+    key, cache = _key("layout", stored.sha256, _DRAWING), _cache()
+    cached = cache.get(key)
+    if cached is not None:
+        data = json.loads(cached)
+    else:
+        try:
+            form = jobs.sandbox().read(intake.Upload(stored.name, _blob(stored)))
+        except TooComplexError:
+            return None  # it may pass when the worker is less busy: nothing is kept
+        except IntakeError:
+            data = {"pages": 0, "widgets": {}}
+        else:
+            data = {"pages": form.page_count,
+                    "widgets": {f.name: [[w.page, list(w.rect)] for w in f.widgets if w.page and w.rect]
+                                for f in form.fields}}
+        cache.put(key, json.dumps(data).encode())
+    if not data["pages"]:
+        return None
+    return Layout(data["pages"], {name: [(page, rect) for page, rect in where]
+                                  for name, where in data["widgets"].items()})
+
+
+def _form_of(submission: Submission, service: Service, stored: SubmissionFile) -> FormSpec | None:
+    """The form of the service the latest check found in this file, if it found one."""
+    if not submission.checks:
+        return None
+    entry = next((f for f in submission.checks[-1].report["en"]["forms"] if f["sha256"] == stored.sha256), None)
+    return next((spec for spec in service.forms if entry and spec.id == entry["form"]), None)
+
+
+def picture(submission: Submission, service: Service, stored: SubmissionFile, page: int,
+            fields: list[str]) -> bytes:
+    """The PNG of one page, with the boxes of the named form fields marked."""
+    found = layout(stored)
+    if found is None or not 1 <= page <= found.pages:
+        raise NoPicture(page)
+    spec = _form_of(submission, service, stored) if fields else None
+    rects = sorted(rect for fid in fields if spec and fid in spec.fields
+                   for rect in found.rects(spec.fields[fid].sources, page))
+    key, cache = _key("page", stored.sha256, page, rects, SCALE, _DRAWING), _cache()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        png = jobs.sandbox().render(_blob(stored), page, highlight=[(r[0], r[1], r[2], r[3]) for r in rects], scale=SCALE)
+    except IntakeError as exc:
+        raise NoPicture(page) from exc
+    cache.put(key, png)
+    return png
+
+
+@dataclass(frozen=True)
+class FieldView:
+    id: str
+    label: str
+    value: Any
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageView:
+    """The fields on one page (``page`` None: fields the file does not place), and those to mark."""
+
+    page: int | None
+    fields: list[FieldView]
+
+    @property
+    def marked(self) -> list[str]:
+        return [f.id for f in self.fields if f.problems]
+
+
+@dataclass(frozen=True)
+class FormView:
+    entry: dict[str, Any]
+    file: SubmissionFile | None
+    pages: list[PageView] = field(default_factory=list)
+    other_problems: list[dict[str, Any]] = field(default_factory=list)
+
+
+def form_views(submission: Submission, service: Service, report: dict[str, Any], lang: str) -> list[FormView]:
+    """Each form of the report with its values grouped by the page they are on."""
+    files = {f.sha256: f for f in submission.current_files}
+    views = []
+    for entry in report["forms"]:
+        stored = files.get(entry["sha256"])
+        spec = next((s for s in service.forms if s.id == entry["form"]), None)
+        found = layout(stored) if stored is not None else None
+        by_page: dict[int | None, list[FieldView]] = {}
+        for fid, value in entry["values"].items():
+            fspec = spec.fields.get(fid) if spec else None
+            page = found.page_of(fspec.sources) if found and fspec else None
+            label = fspec.label.get(lang) if fspec and fspec.label else humanise(fid)
+            problems = tuple(p["message"] for p in entry["problems"] if p.get("field") == fid)
+            by_page.setdefault(page, []).append(FieldView(fid, label, value, problems))
+        pages = [PageView(page, by_page[page]) for page in sorted(p for p in by_page if p is not None)]
+        if None in by_page:
+            pages.append(PageView(None, by_page[None]))
+        known = set(entry["values"])
+        views.append(FormView(entry, stored, pages, [p for p in entry["problems"] if p.get("field") not in known]))
+    return views
