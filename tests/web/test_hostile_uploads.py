@@ -1,0 +1,205 @@
+"""Every file of the hostile corpus through the citizen upload route, on one app.
+
+For each file the web must give exactly what the library gives (the same refusal code, or
+an accept), within the time bound, store nothing of a refused file, and leave exactly one
+audit entry per refusal. Whether the library's code is the one the corpus expects is the
+library's own test; here a difference is only listed, in ``test-output/web-hostile.json``,
+which the README's Security section quotes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+
+import intake
+from tests import hostile as corpus
+from tests.web.conftest import post_files
+from web.models import AuditEntry, Event, Submission, SubmissionFile, db
+
+SERVICE = "passport-first-time"
+PICTURE_ITEM = "proof_of_address"
+FORM_ITEM = "ds11"
+REPORT = Path(__file__).resolve().parents[2] / "test-output" / "web-hostile.json"
+MEMORY_GROWTH_MB = 64
+# Refusals the web makes before the library sees the file (same codes, words about the web's
+# own choice of PDF, JPEG or PNG).
+WEB_WORDED = ("file.empty", "file.not_pdf", "file.too_large")
+
+measured: dict[str, dict[str, Any]] = {}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per corpus file, named after it; the corpus is made (or reused) at collection."""
+    if "entry_name" not in metafunc.fixturenames:
+        return
+    if not corpus.available():
+        metafunc.parametrize("entry_name", [pytest.param(None, marks=pytest.mark.skip(reason=corpus.MISSING))])
+        return
+    made = corpus.generate(metafunc.config.cache.mkdir("hostile"))
+    metafunc.parametrize("entry_name", [e["file"] for e in made.files])
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now: the web worker is this process in these tests."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app (and one sandbox worker) for the whole corpus, as one gunicorn worker would be."""
+    from flask_migrate import upgrade
+
+    from web import create_app, jobs
+
+    root = tmp_path_factory.mktemp("hostile-web")
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": f"sqlite:///{root / 'test.db'}",
+        "STORAGE": str(root / "files"), "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "localhost",
+    })
+    with app.app_context():
+        upgrade(directory=str(Path(app.root_path) / "migrations"))
+    yield app
+    jobs.shutdown(app)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def library(web: Flask) -> Iterator[intake.Checker]:
+    """The library as ``intake check`` runs it, with the web's limits, in a sandbox of its own."""
+    from intake.sandbox import Sandbox, SandboxLimits
+
+    limits = intake.Limits(max_file_bytes=web.config["MAX_FILE_BYTES"], max_pages=int(web.config["MAX_PAGES"]))
+    seconds = float(web.config["PARSE_SECONDS"])
+    with Sandbox(SandboxLimits(wall_seconds=seconds, cpu_seconds=int(seconds),
+                               memory_mb=int(web.config["PARSE_MEMORY_MB"])), limits) as sandbox:
+        yield intake.Checker(limits=limits, isolate=True, sandbox=sandbox)
+
+
+def _library_refusal(checker: intake.Checker, service: Any, item: str | None,
+                     upload: intake.Upload) -> intake.Problem | None:
+    """The problem the library gives this file when it cannot use it (a blocking ``file.*`` one)."""
+    report = checker.check(service, [(item, upload) if item else upload])
+    return next((p for p in report.problems if p.file == upload.name and p.code.startswith("file.")
+                 and p.severity is intake.Severity.BLOCKS), None)
+
+
+def _counts(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        return {
+            "submissions": db.session.query(Submission).count(),
+            "files": db.session.query(SubmissionFile).count(),
+            "events": db.session.query(Event).count(),
+            "refusals": db.session.query(AuditEntry).filter_by(action="upload_refused").count(),
+        }
+
+
+def _stray_files(storage: Path) -> list[Path]:
+    """Anything in the storage folder that is not a finished blob: half-written temporary files."""
+    return [p for p in storage.rglob("*") if p.is_file() and (p.name.startswith(".") or len(p.name) != 64)]
+
+
+def _upload(app: Flask, item: str | None, name: str, data: bytes) -> tuple[Any, float]:
+    import io
+
+    key = f"item-{item}" if item else "everything"
+    client = app.test_client()
+    started = time.monotonic()
+    response = post_files(client, f"/s/{SERVICE}", {key: [(io.BytesIO(data), name)],
+                                                    "client_key": os.urandom(8).hex()})
+    return response, time.monotonic() - started
+
+
+def _one_upload_matches_the_library(web: Flask, library: intake.Checker, entry: dict[str, Any], data: bytes,
+                                    item: str | None) -> dict[str, Any]:
+    with web.app_context():
+        from web import jobs
+
+        service = jobs.services()[SERVICE]
+    problem = _library_refusal(library, service, item, intake.Upload(entry["file"], data))
+    expected = problem.code if problem else None
+    storage = Path(web.config["STORAGE"])
+    sha256 = intake.Upload("x", data).sha256
+    blob = storage / sha256[:2] / sha256
+    stored_before = blob.exists()
+    before = _counts(web)
+    response, seconds = _upload(web, item, entry["file"], data)
+    after = _counts(web)
+
+    assert response.status_code != 500, response.get_data(as_text=True)[:300]
+    assert seconds < entry["expected"].get("time_s", 5), f"{entry['file']} took {seconds:.1f} s"
+    assert not storage.exists() or not _stray_files(storage)
+    if expected is None:
+        assert response.status_code == 303, (entry["file"], response.status_code)
+        assert after["submissions"] == before["submissions"] + 1
+        assert after["files"] == before["files"] + 1 and after["events"] == before["events"] + 1
+        assert after["refusals"] == before["refusals"] and blob.is_file()
+        outcome = "accept"
+    else:
+        assert response.status_code == 422, (entry["file"], expected, response.status_code)
+        assert {k: after[k] - before[k] for k in after} == {"submissions": 0, "files": 0, "events": 0,
+                                                            "refusals": 1}
+        with web.app_context():
+            latest = db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first()
+            assert latest is not None and json.loads(latest.detail)["code"] == expected
+        assert blob.exists() == stored_before
+        page = " ".join(BeautifulSoup(response.get_data(as_text=True), "html.parser").get_text().split())
+        assert entry["file"][:20] in page
+        if problem is not None and expected not in WEB_WORDED:
+            assert " ".join(problem.message("en").split()) in page, (problem.message("en"), page[:300])
+        outcome = expected
+    return {"outcome": outcome, "seconds": round(seconds, 2), "rss_mb": round(_rss_mb(), 1)}
+
+
+def test_each_hostile_file_gets_the_librarys_answer_stores_nothing_partial_and_is_audited_once(
+        web: Flask, library: intake.Checker, hostile: corpus.Hostile, entry_name: str) -> None:
+    entry = next(e for e in hostile.files if e["file"] == entry_name)
+    data = hostile.path(entry).read_bytes()
+    result = _one_upload_matches_the_library(web, library, entry, data, None)
+    result["expected"] = entry["expected"].get("code") if entry["expected"]["outcome"] == "reject" else "accept"
+    measured[entry_name] = result
+
+
+def test_a_picture_named_pdf_is_typed_by_its_bytes_refused_for_a_form_and_taken_as_a_picture(
+        web: Flask, library: intake.Checker, hostile: corpus.Hostile) -> None:
+    entry = next(e for e in hostile.files if e["file"] == "png_named_pdf.pdf")
+    data = hostile.path(entry).read_bytes()
+    assert _one_upload_matches_the_library(web, library, entry, data, FORM_ITEM)["outcome"] == "file.wrong_type"
+    assert _one_upload_matches_the_library(web, library, entry, data, PICTURE_ITEM)["outcome"] == "accept"
+    with web.app_context():
+        stored = db.session.query(SubmissionFile).order_by(SubmissionFile.id.desc()).first()
+        assert stored is not None and stored.kind == "png" and stored.name == "png_named_pdf.pdf"
+
+
+def test_the_web_worker_stays_within_memory_and_time_over_the_whole_corpus(hostile: corpus.Hostile) -> None:
+    """Runs last in this module: it reads what the uploads above measured, and writes the figures."""
+    done = [measured[e["file"]] for e in hostile.files if e["file"] in measured]
+    if len(done) < len(hostile.files):
+        pytest.skip("the memory figure needs the whole corpus uploaded first (run the whole module)")
+    baseline = done[min(5, len(done) - 1)]["rss_mb"]
+    peak = max(r["rss_mb"] for r in done)
+    assert peak - baseline < MEMORY_GROWTH_MB, (baseline, peak)
+    differ = {name: {"web_and_library": r["outcome"], "corpus_expects": r["expected"]}
+              for name, r in measured.items() if r["outcome"] != r["expected"]}
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps({
+        "inputs": len(done), "crashes": 0, "hangs_past_bound": 0, "partial_records": 0,
+        "refused": sum(r["outcome"] != "accept" for r in done), "slowest_seconds": max(r["seconds"] for r in done),
+        "worker_rss_mb": {"after_warm_up": baseline, "peak": peak,
+                          "peak_maxrss": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)},
+        "differ_from_corpus": differ,
+    }, indent=1, sort_keys=True))
+    assert json.loads(REPORT.read_text())["inputs"] == len(hostile.files)
