@@ -36,13 +36,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing or app.config.get("RATELIMIT_ENABLED", True))
     limiter.init_app(app)
 
-    from web import commands, jobs, logins
+    from web import commands, jobs, logins, logs
     from web.citizen import bp as citizen
     from web.clerk import bp as clerk
 
     jobs.init_app(app)
+    logs.init_app(app)
     logins.init_app(app)
     commands.init_app(app)
     app.register_blueprint(citizen)
     app.register_blueprint(clerk)
+    from web import api
+
+    api.init_app(app)
     return app

@@ -28,9 +28,10 @@ from intake.services import Service
 from web import jobs, references, waivers
 from web.citizen import bp, packets
 from web.limits import limiter
-from web.models import DocumentRequest, Submission, SurveyAnswer, db
+from web.models import AuditEntry, DocumentRequest, Submission, SurveyAnswer, db
 
 ACCESS = "access"
+DENIED = "access_denied"
 SMS_LIMIT = 459  # three SMS segments
 
 
@@ -53,10 +54,25 @@ def _grant(reference: str) -> None:
     session.permanent = True
 
 
+def _audit_denial(submission: Submission | None, reason: str) -> None:
+    """One audit entry for a refused access: the route and why (no access in this session, wrong
+    secret, wrong ZIP code, no such reference), never the secret or ZIP code that was tried."""
+    db.session.add(AuditEntry(action=DENIED, submission_id=submission.id if submission else None,
+                              detail=json.dumps({"route": request.endpoint, "reason": reason})))
+    db.session.commit()
+
+
+def _deny(submission: Submission | None, reason: str) -> None:
+    """Audit, then answer 404 whether or not the submission exists."""
+    _audit_denial(submission, reason)
+    abort(404)
+
+
 def _granted(reference: str) -> Submission:
     submission = db.session.query(Submission).filter_by(reference=reference).one_or_none()
     if submission is None or reference not in session.get(ACCESS, []):
-        abort(404)
+        _deny(submission, "no_access" if submission else "unknown")
+    assert submission is not None
     return submission
 
 
@@ -170,7 +186,7 @@ def resume(reference: str, secret: str) -> WerkzeugResponse:
     """The secret link: grant access in the session and leave for an address without the secret."""
     submission = db.session.query(Submission).filter_by(reference=reference).one_or_none()
     if submission is None or not packets.secret_matches(submission, secret):
-        abort(404)
+        _deny(submission, "secret" if submission else "unknown")
     _grant(reference)
     response = redirect(url_for("citizen.result", reference=reference), 303)
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -191,6 +207,7 @@ def lookup() -> str | WerkzeugResponse | tuple[str, int]:
                                       "ACD-EFG-HJK, and one of them may be mistyped.")))
     submission = db.session.query(Submission).filter_by(reference=canonical).one_or_none() if canonical else None
     if canonical and (submission is None or not packets.zip_matches(submission, zip_code)):
+        _audit_denial(submission, "zip" if submission else "unknown")
         errors.append(("zip", _("We could not find a check with that reference code and ZIP code. Check both "
                                 "and try again, or use the link we gave you.")))
     if errors:
