@@ -1,4 +1,5 @@
-"""Admin commands: ``flask --app web users create|list|disable|set-password|grant``."""
+"""Admin commands: ``flask --app web users create|list|disable|set-password|grant`` and
+``flask --app web submissions purge [--dry-run]``."""
 
 from __future__ import annotations
 
@@ -76,5 +77,32 @@ def grant(email: str, service: str) -> None:
     click.echo(f"{user.email} may now see {service}")
 
 
+submissions = AppGroup("submissions", help="Submissions: delete those past their service's retention period.")
+
+
+@submissions.command("purge")
+@click.option("--dry-run", is_flag=True, help="list what would be deleted, and delete nothing")
+def purge(dry_run: bool) -> None:
+    """Delete submissions and their files past the retention period of their service (30 days
+    unless the service file says otherwise), and stored files no submission uses."""
+    from flask import current_app
+
+    from web import jobs, retention
+
+    found = retention.expired(jobs.services())
+    location = current_app.config["STORAGE"]
+    for item in found:
+        click.echo(f"{item.reference}\t{item.service_id}\tlast changed {item.last_change:%Y-%m-%d}\t"
+                   f"{item.files} file(s)")
+    if dry_run:
+        orphans = retention.orphans(location)
+        click.echo(f"would delete {len(found)} submission(s) and {len(orphans)} unused stored file(s) now, "
+                   "and the files of those submissions that no other submission uses")
+        return
+    deleted, files = retention.purge([item.id for item in found], location)
+    click.echo(f"deleted {deleted} submission(s) and {files} stored file(s)")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
+    app.cli.add_command(submissions)

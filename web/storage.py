@@ -7,11 +7,15 @@ never a record without its file.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
+
+_HEX = frozenset("0123456789abcdef")
 
 
 class Storage(Protocol):
@@ -19,6 +23,7 @@ class Storage(Protocol):
     def get(self, sha256: str) -> bytes: ...
     def exists(self, sha256: str) -> bool: ...
     def delete(self, sha256: str) -> None: ...
+    def stored(self) -> Iterator[tuple[str, dt.datetime]]: ...
 
 
 class LocalStorage:
@@ -27,7 +32,7 @@ class LocalStorage:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        if len(sha256) != 64 or not _HEX.issuperset(sha256):
             raise ValueError("not a sha256 hex digest")
         return self.root / sha256[:2] / sha256
 
@@ -57,6 +62,12 @@ class LocalStorage:
 
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
+
+    def stored(self) -> Iterator[tuple[str, dt.datetime]]:
+        """Every finished blob with when it was written (UTC, naive); temporary files are skipped."""
+        for path in self.root.glob("??/*"):
+            if len(path.name) == 64 and _HEX.issuperset(path.name) and path.is_file():
+                yield path.name, dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
 
 
 def from_config(location: str) -> Storage:
