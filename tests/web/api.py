@@ -1,0 +1,61 @@
+"""Helpers for the API's tests: multipart requests that close their spooled bodies, tokens,
+and a check that an answer is a well-formed problem."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Flask
+from flask.testing import EnvironBuilder, FlaskClient
+from werkzeug.test import TestResponse
+
+API = "/api/v1"
+
+
+def files(**parts: Any) -> dict[str, Any]:
+    """Multipart data: files=[(bytes, name), ...] or item-<id>=(bytes, name); other values as they are."""
+    data: dict[str, Any] = {}
+    for key, value in parts.items():
+        if key == "files" or key.startswith("item-"):
+            entries = value if isinstance(value, list) else [value]
+            data[key] = [(io.BytesIO(content), name) for content, name in entries]
+        else:
+            data[key] = value
+    return data
+
+
+def send(client: FlaskClient, path: str, data: dict[str, Any], headers: dict[str, str] | None = None,
+         query: str = "") -> TestResponse:
+    """POST multipart data to the API, closing the temporary file the test harness spools it to."""
+    builder = EnvironBuilder(client.application, path=f"{API}{path}{query}", method="POST", data=data,
+                             content_type="multipart/form-data", headers=headers or {})
+    environ = builder.get_environ()
+    builder.close()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+
+
+def problem(response: TestResponse, status: int, code: str | None = None) -> dict[str, Any]:
+    """The problem in an error answer, checked against RFC 9457 and our stable fields."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])
+    assert response.mimetype == "application/problem+json"
+    body: dict[str, Any] = response.get_json(force=True)
+    assert body["status"] == status and body["type"].startswith("urn:intake:problem:")
+    assert body["title"] and body["detail"] and isinstance(body["errors"], list)
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+def token(app: Flask, *args: str) -> str:
+    """A new API token from the ``tokens create`` command, e.g. token(app, "kiosk", "--service", "x")."""
+    result = app.test_cli_runner().invoke(args=["tokens", "create", *args])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
+
+
+def bearer(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}

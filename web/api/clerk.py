@@ -1,0 +1,180 @@
+"""The clerk side of the API, behind tokens: the queue with the web's filters, a submission,
+status changes, document requests and the CSV export. A token sees only its services; a
+submission of another service is a 404, as for a clerk. Every use is audited.
+
+A token does not claim submissions: it may change one only while no clerk holds it, and it
+follows the same moves and rules as a clerk (``web.models.MOVES``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from flask import current_app, g, make_response, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from web import jobs, references
+from web.api import bp, errors, schemas, shapes, tokens
+from web.api.problems import ApiProblem
+from web.clerk import queue as queue_filters
+from web.clerk import work
+from web.models import MOVES, ApiToken, DocumentRequest, StaffUser, Submission, WorkItem, db, utcnow
+
+TOKEN = [{"token": []}]
+PAGE_SIZE = 25
+
+
+def _submission(token: ApiToken, reference: str) -> Submission:
+    canonical = references.normalise(reference)
+    submission = (db.session.query(Submission).filter_by(reference=canonical).one_or_none()
+                  if canonical else None)
+    if submission is None or submission.service_id not in token.services:
+        tokens.audit(token, "api_not_found", None, reference=reference[:20])
+        db.session.commit()
+        raise ApiProblem(404, "submission.not_found", _("There is no submission with that reference code in "
+                                                        "the services this token can see."))
+    return submission
+
+
+def _held_by_clerk(item: WorkItem) -> bool:
+    expiry = utcnow() - dt.timedelta(minutes=int(current_app.config["CLAIM_MINUTES"]))
+    return item.claimed_by is not None and item.claimed_at is not None and item.claimed_at >= expiry
+
+
+@bp.get("/clerk/submissions")
+@bp.doc(tags=["clerk"], summary="The queue", security=TOKEN)
+@bp.arguments(schemas.QueueArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.QueueSchema)
+@errors(401, 422)
+def queue(page: int = 1, **_args: Any) -> dict[str, Any]:
+    """The submissions of the token's services, oldest first, with the web queue's filters
+    (``service``, ``status``, ``q``) and the count in each status."""
+    token = tokens.current("read")
+    filters = queue_filters.Filters.from_args(request.args)
+    base, query = queue_filters.select_for(token.services, filters)
+    rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    tokens.audit(token, "api_queue", None, filters=filters.as_args(), page=page)
+    answer = {"items": [shapes.queue_row(s, item, g.lang) for s, item in rows[:PAGE_SIZE]],
+              "counts": queue_filters.counts(base), "page": page, "more": len(rows) > PAGE_SIZE}
+    db.session.commit()
+    return answer
+
+
+@bp.get("/clerk/submissions/<reference>")
+@bp.doc(tags=["clerk"], summary="Read a submission", security=TOKEN)
+@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.SubmissionSchema)
+@errors(401, 404, 422)
+def detail(reference: str, **_args: Any) -> dict[str, Any]:
+    """A submission with its files, latest report, queue status and the requests made."""
+    token = tokens.current("read")
+    submission = _submission(token, reference)
+    answer = shapes.submission(submission, jobs.services()[submission.service_id], g.lang)
+    tokens.audit(token, "api_view", submission)
+    db.session.commit()
+    return answer
+
+
+@bp.post("/clerk/submissions/<reference>/status")
+@bp.doc(tags=["clerk"], summary="Change the queue status", security=TOKEN)
+@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.arguments(schemas.StatusChange, as_kwargs=True)
+@bp.response(200, schemas.SubmissionSchema)
+@errors(400, 401, 403, 404, 409, 415, 422)
+def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> dict[str, Any]:
+    """Move a submission, as a clerk would: new → in_review → needs_documents, ready or rejected.
+    Rejecting needs a reason; ready needs a complete check; a submission a clerk holds is theirs."""
+    token = tokens.current("write")
+    submission = _submission(token, reference)
+    item = work.work_item(submission)
+    reason = (reason or "").strip() or None
+    if _held_by_clerk(item):
+        raise ApiProblem(409, "work.claimed", _("A clerk is working on this submission. Try again later."))
+    if to not in MOVES.get(item.status, ()):
+        raise ApiProblem(409, "work.move", _("A submission that is %(now)s cannot go to %(to)s.",
+                                             now=item.status.replace("_", " "), to=to.replace("_", " ")),
+                         [{"field": "to", "code": "work.move", "message": _(
+                             "Choose one of: %(moves)s.", moves=", ".join(MOVES.get(item.status, ())))}])
+    if to == "rejected" and not reason:
+        raise ApiProblem(422, "work.reason", _("Say why you reject it: the citizen will read the reason."),
+                         [{"field": "reason", "code": "field.required",
+                           "message": _("Say why you reject it: the citizen will read the reason.")}])
+    if to == "ready" and submission.status != "complete":
+        raise ApiProblem(409, "work.not_complete", _(
+            "The latest check is not complete. Request what is missing, or re-run the check."))
+    item.status, item.reason, item.changed_at = to, reason, utcnow()
+    tokens.audit(token, "api_status", submission, to=to, reason=reason)
+    db.session.commit()
+    return shapes.submission(submission, jobs.services()[submission.service_id], g.lang)
+
+
+@bp.post("/clerk/submissions/<reference>/requests")
+@bp.doc(tags=["clerk"], summary="Ask the citizen for documents", security=TOKEN)
+@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.arguments(schemas.DocumentRequestIn, as_kwargs=True)
+@bp.response(201, schemas.RequestListSchema)
+@errors(400, 401, 403, 404, 409, 415, 422)
+def request_documents(reference: str, items: list[str], clerk: str, note: str | None = None,
+                      **_args: Any) -> dict[str, Any]:
+    """Ask for checklist items; the citizen sees the request when they come back, and the
+    submission moves to needs_documents. The request is made for a staff member who may see
+    the service, named by email."""
+    token = tokens.current("write")
+    submission = _submission(token, reference)
+    service = jobs.services()[submission.service_id]
+    unknown = [i for i in items if i not in service.items]
+    if unknown:
+        raise ApiProblem(422, "request.items", _("Ask only for items on this service's checklist."),
+                         [{"field": f"items[{items.index(i)}]", "code": "request.unknown_item",
+                           "message": _("%(item)s is not on this service's checklist.", item=i[:80])}
+                          for i in unknown])
+    staff = db.session.query(StaffUser).filter_by(email=clerk.strip().lower()).one_or_none()
+    if staff is None or not staff.active or submission.service_id not in work.visible_services(staff):
+        raise ApiProblem(422, "request.clerk", _("Name a staff member with an active account who may see this "
+                                                 "service."),
+                         [{"field": "clerk", "code": "request.clerk",
+                           "message": _("Use the email of a staff account that may see this service.")}])
+    item = work.work_item(submission)
+    if _held_by_clerk(item) and item.claimed_by != staff.id:
+        raise ApiProblem(409, "work.claimed", _("A clerk is working on this submission. Try again later."))
+    chosen = list(dict.fromkeys(items))
+    text = (note or "").strip()[:2000] or None
+    db.session.add(DocumentRequest(submission_id=submission.id, items=json.dumps(chosen), note=text,
+                                   created_by=staff.id))
+    if item.status in ("new", "in_review"):
+        item.status, item.changed_at = "needs_documents", utcnow()
+    tokens.audit(token, "api_request_documents", submission, items=chosen, note=text, clerk=staff.email)
+    db.session.commit()
+    return {"requests": shapes.requests(submission, service, g.lang)}
+
+
+@bp.get("/clerk/export.csv")
+@bp.doc(tags=["clerk"], summary="The filtered queue as CSV", security=TOKEN)
+@bp.arguments(schemas.ExportArgs, location="query", as_kwargs=True)
+@bp.response(200, {"type": "string"}, content_type="text/csv", description="One row per submission")
+@errors(401, 422)
+def export(**_args: Any) -> ResponseReturnValue:
+    """The same columns as the clerks' CSV export, for the agency's own tracking."""
+    token = tokens.current("read")
+    _base, query = queue_filters.select_for(token.services, queue_filters.Filters.from_args(request.args))
+    holders = {u.id: u.email for u in db.session.query(StaffUser)}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["reference", "service", "status", "check", "received", "last_change", "held_by", "missing"])
+    for submission, item in db.session.execute(query):
+        latest = submission.checks[-1].report["en"] if submission.checks else {"missing": []}
+        writer.writerow([references.display(submission.reference), submission.service_id, item.status,
+                         submission.status, submission.created_at.isoformat(timespec="minutes"),
+                         item.changed_at.isoformat(timespec="minutes"), holders.get(item.claimed_by, ""),
+                         "; ".join(m["title"] for m in latest["missing"])])
+    tokens.audit(token, "api_export", None, filters=dict(request.args))
+    db.session.commit()
+    response = make_response(out.getvalue())
+    response.mimetype = "text/csv"
+    response.headers["Content-Disposition"] = 'attachment; filename="queue.csv"'
+    return response

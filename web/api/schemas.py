@@ -1,0 +1,338 @@
+"""The marshmallow schemas of the API: the single source of its OpenAPI document.
+
+Response schemas accept extra keys (``unknown = INCLUDE``), so adding a key to a response
+later is not a breaking change. Reports are sent exactly as the library made them
+(:class:`Verbatim`), so the API, the web pages and the CLI can never drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from web.clerk.queue import SORTS
+from web.models import STATUSES
+
+
+class Open(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+
+class Verbatim(fields.Nested):
+    """Documented as the nested schema, sent exactly as it is (the library's own JSON)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return value
+
+
+# --- Arguments -------------------------------------------------------------------------
+
+class LangArgs(ma.Schema):
+    lang = fields.String(validate=validate.OneOf(("en", "es")),
+                         metadata={"description": "Language of titles and messages (default: Accept-Language)"})
+
+
+FILES_DESCRIPTION = ("PDF, JPEG or PNG files. Put them in `files` and the checker sorts them, or label each with "
+                     "its checklist item as `item-<id>` (for example `item-ds11`).")
+
+
+def _binary_list(description: str) -> fields.List:
+    return fields.List(fields.String(metadata={"format": "binary"}), metadata={"description": description})
+
+
+class CheckForm(ma.Schema):
+    """Documentation of the multipart body of ``POST /checks``; files are read by the view."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    service = fields.String(required=True, metadata={"description": "The service id, from GET /services"})
+    files = _binary_list(FILES_DESCRIPTION)
+
+
+class SubmissionForm(CheckForm):
+    zip = fields.String(metadata={"description": "The citizen's ZIP code (optional), for finding the check again"})
+
+
+class FilesForm(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    files = _binary_list(FILES_DESCRIPTION)
+    replace = fields.List(fields.String(), metadata={
+        "description": "Checklist items whose earlier files the new files replace"})
+
+
+class IdempotencyHeader(ma.Schema):
+    idempotency_key = fields.String(data_key="Idempotency-Key", validate=validate.Length(min=1, max=150),
+                                    metadata={"description": "A key of your choice: a retry with the same key "
+                                              "and body returns the first answer; another body is refused"})
+
+
+class SecretHeader(ma.Schema):
+    secret = fields.String(data_key="Submission-Secret", required=True, validate=validate.Length(max=200),
+                           metadata={"description": "The secret given when the submission was made"})
+
+
+class ExportArgs(ma.Schema):
+    """The web queue's filters; as on the web, a value that makes no sense is ignored."""
+
+    service = fields.String(validate=validate.Length(max=80), metadata={"description": "One service id"})
+    status = fields.String(validate=validate.Length(max=40),
+                           metadata={"description": f"One of {', '.join(STATUSES)}"})
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of a reference code"})
+    received_from = fields.String(validate=validate.Length(max=20), metadata={
+        "format": "date", "description": "Received on or after this day (UTC)"})
+    received_to = fields.String(validate=validate.Length(max=20), metadata={
+        "format": "date", "description": "Received on or before this day (UTC)"})
+    missing = fields.String(validate=validate.Length(max=80), metadata={
+        "description": "A checklist item the latest check still misses"})
+    sort = fields.String(validate=validate.Length(max=20), metadata={
+        "enum": list(SORTS), "description": "oldest (the default), newest, or changed"})
+
+
+class QueueArgs(ExportArgs):
+    lang = fields.String(validate=validate.OneOf(("en", "es")),
+                         metadata={"description": "Language of titles and messages (default: Accept-Language)"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+
+
+class StatusChange(ma.Schema):
+    to = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    reason = fields.String(validate=validate.Length(max=4000), metadata={
+        "description": "Needed to reject: the citizen reads it"})
+
+
+class DocumentRequestIn(ma.Schema):
+    items = fields.List(fields.String(validate=validate.Length(max=80)), required=True,
+                        validate=validate.Length(min=1, max=50),
+                        metadata={"description": "Checklist item ids (forms and documents) to ask for"})
+    note = fields.String(validate=validate.Length(max=2000), metadata={"description": "What the citizen reads"})
+    clerk = fields.Email(required=True, metadata={
+        "description": "The email of the staff member the request is made for; the citizen's to-do list and "
+                       "the audit trail name them"})
+
+
+# --- The catalogue ---------------------------------------------------------------------
+
+class ConditionSchema(Open):
+    form = fields.String(allow_none=True)
+    field = fields.String(required=True)
+    op = fields.String(required=True, metadata={"description": "is, is_not, in or filled"})
+    value = fields.Raw(allow_none=True)
+    reason = fields.String(required=True, metadata={"description": "The condition in plain words"})
+
+
+class FieldSchema(Open):
+    id = fields.String(required=True)
+    label = fields.String(required=True)
+    type = fields.String(required=True)
+    required = fields.Boolean(required=True)
+    required_when = fields.Nested(ConditionSchema, allow_none=True)
+    one_of = fields.List(fields.String())
+    min_length = fields.Integer(allow_none=True)
+    max_length = fields.Integer(allow_none=True)
+    min = fields.Float(allow_none=True)
+    max = fields.Float(allow_none=True)
+    sensitive = fields.Boolean(required=True)
+
+
+class FormSchema(Open):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    url = fields.String(allow_none=True)
+    required = fields.Boolean(required=True)
+    required_when = fields.Nested(ConditionSchema, allow_none=True)
+    fields_ = fields.List(fields.Nested(FieldSchema), data_key="fields", attribute="fields", required=True)
+
+
+class KindSchema(Open):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class DocumentSchema(Open):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    required = fields.Boolean(required=True)
+    required_when = fields.Nested(ConditionSchema, allow_none=True)
+    any_of = fields.List(fields.Nested(KindSchema), required=True)
+    max_age_days = fields.Integer(allow_none=True)
+    min_pages = fields.Integer(allow_none=True)
+    accept = fields.List(fields.String(), required=True)
+    bring_original = fields.Boolean(required=True)
+
+
+class OfficeSchema(Open):
+    name = fields.String(required=True)
+    address = fields.String(required=True)
+    hours = fields.String(allow_none=True)
+    appointments = fields.String(allow_none=True)
+
+
+class VisitSchema(Open):
+    bring = fields.List(fields.String(), required=True)
+    offices = fields.List(fields.Nested(OfficeSchema), required=True)
+
+
+class LimitsSchema(Open):
+    max_file_mb = fields.Integer(required=True)
+    max_packet_mb = fields.Integer(required=True)
+    max_files = fields.Integer(required=True)
+    accept = fields.List(fields.String(), required=True)
+
+
+class ServiceSummarySchema(Open):
+    id = fields.String(required=True)
+    version = fields.String(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(allow_none=True)
+
+
+class ServiceListSchema(Open):
+    lang = fields.String(required=True)
+    services = fields.List(fields.Nested(ServiceSummarySchema), required=True)
+
+
+class ServiceSchema(ServiceSummarySchema):
+    lang = fields.String(required=True)
+    forms = fields.List(fields.Nested(FormSchema), required=True)
+    documents = fields.List(fields.Nested(DocumentSchema), required=True)
+    visit = fields.Nested(VisitSchema, required=True)
+    limits = fields.Nested(LimitsSchema, required=True)
+
+
+# --- The report (DESIGN.md section 4) --------------------------------------------------
+
+class ReportProblemSchema(Open):
+    code = fields.String(required=True)
+    severity = fields.String(required=True, metadata={"enum": ["blocks", "warning", "bring_original"]})
+    file = fields.String()
+    form = fields.String()
+    field = fields.String()
+    page = fields.Integer()
+    label = fields.String(allow_none=True)
+    params = fields.Dict(keys=fields.String())
+    message = fields.String(required=True)
+
+
+class FormResultSchema(Open):
+    form = fields.String(required=True)
+    title = fields.String(required=True)
+    file = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    values = fields.Dict(keys=fields.String(), required=True)
+    problems = fields.List(fields.Nested(ReportProblemSchema), required=True)
+
+
+class DocumentResultSchema(Open):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "provided, missing, not_needed or invalid"})
+    file = fields.String(required=True, allow_none=True)
+    files = fields.List(fields.String(), required=True)
+    kind = fields.String()
+    reason = fields.String()
+    problems = fields.List(fields.Nested(ReportProblemSchema), required=True)
+
+
+class MissingSchema(Open):
+    kind = fields.String(required=True, metadata={"description": "form, document or field"})
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    reason = fields.String()
+
+
+class UnrecognisedSchema(Open):
+    file = fields.String(required=True)
+    code = fields.String(required=True)
+    severity = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class ReportSchema(Open):
+    """The report of DESIGN.md section 4, exactly as ``intake.check(...).to_dict(lang)`` makes it."""
+
+    service = fields.String(required=True)
+    service_version = fields.String(required=True)
+    checked_at = fields.String(required=True, metadata={"format": "date"})
+    status = fields.String(required=True, metadata={"enum": ["complete", "incomplete", "invalid"]})
+    lang = fields.String(required=True)
+    forms = fields.List(fields.Nested(FormResultSchema), required=True)
+    documents = fields.List(fields.Nested(DocumentResultSchema), required=True)
+    missing = fields.List(fields.Nested(MissingSchema), required=True)
+    unrecognised_files = fields.List(fields.Nested(UnrecognisedSchema), required=True)
+    bring_in_person = fields.List(fields.String(), required=True)
+
+
+# --- Submissions ----------------------------------------------------------------------
+
+class StoredFileSchema(Open):
+    id = fields.Integer(required=True)
+    item = fields.String(allow_none=True)
+    name = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    size = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    added_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class AskedItemSchema(Open):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class RequestSchema(Open):
+    items = fields.List(fields.Nested(AskedItemSchema), required=True)
+    note = fields.String(allow_none=True)
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class RequestListSchema(Open):
+    requests = fields.List(fields.Nested(RequestSchema), required=True)
+
+
+class WorkSchema(Open):
+    status = fields.String(required=True, metadata={"enum": list(STATUSES)})
+    reason = fields.String(allow_none=True)
+    changed_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class SubmissionSchema(Open):
+    reference = fields.String(required=True, metadata={"description": "The reference code, as stored"})
+    display_reference = fields.String(required=True, metadata={"description": "Grouped for reading: ACD-EFG-HJK"})
+    service = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["complete", "incomplete", "invalid"]})
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    updated_at = fields.String(required=True, metadata={"format": "date-time"})
+    files = fields.List(fields.Nested(StoredFileSchema), required=True)
+    report = Verbatim(ReportSchema, required=True)
+    requests = fields.List(fields.Nested(RequestSchema), required=True)
+    work = fields.Nested(WorkSchema, required=True)
+
+
+class NewSubmissionSchema(SubmissionSchema):
+    secret = fields.String(required=True, metadata={
+        "description": "Shown only now: keep it to read and add files later"})
+
+
+class QueueRowSchema(Open):
+    reference = fields.String(required=True)
+    display_reference = fields.String(required=True)
+    service = fields.String(required=True)
+    check_status = fields.String(required=True)
+    work = fields.Nested(WorkSchema, required=True)
+    claimed = fields.Boolean(required=True)
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    missing = fields.List(fields.String(), required=True)
+
+
+class QueueSchema(Open):
+    items = fields.List(fields.Nested(QueueRowSchema), required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    page = fields.Integer(required=True)
+    more = fields.Boolean(required=True)

@@ -1,0 +1,144 @@
+"""Submissions for citizens' apps and kiosks: create one (safely retried with an
+``Idempotency-Key``), then read it, its report and the clerk's requests, and add files,
+all with the secret given at creation in the ``Submission-Secret`` header.
+
+A wrong secret and an unknown reference get the same 404, so guessing tells nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from web import jobs, references
+from web.api import bp, errors, idempotency, schemas, shapes, uploads
+from web.api.catalogue import known_service
+from web.api.problems import ApiProblem
+from web.citizen import packets
+from web.limits import limiter
+from web.models import Submission, db
+
+SECRET = [{"secret": []}]
+IDEMPOTENCY_SCOPE = "POST /api/v1/submissions"
+
+
+def _find(reference: str) -> Submission:
+    """The submission, if the reference and the secret both match; a 404 otherwise."""
+    secret = request.headers.get("Submission-Secret", "")
+    if not secret:
+        raise ApiProblem(401, "auth.secret_required", _(
+            "Send the submission's secret in the Submission-Secret header. It was given when the submission was "
+            "made."), headers={"WWW-Authenticate": 'Secret realm="submission"'})
+    canonical = references.normalise(reference)
+    submission = (db.session.query(Submission).filter_by(reference=canonical).one_or_none()
+                  if canonical else None)
+    if submission is None or not packets.secret_matches(submission, secret):
+        raise ApiProblem(404, "submission.not_found", _(
+            "We could not find a submission with that reference code and secret. Check both and try again."))
+    return submission
+
+
+@bp.post("/submissions")
+@bp.doc(tags=["submissions"], summary="Send files in: a stored, checked submission", security=[])
+@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.arguments(schemas.IdempotencyHeader, location="headers", as_kwargs=True)
+@bp.arguments(schemas.SubmissionForm, location="form", content_type="multipart/form-data", as_kwargs=True)
+@bp.response(201, schemas.NewSubmissionSchema)
+@errors(404, 409, 413, 415, 422, 429)
+@limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
+def create(**form: Any) -> ResponseReturnValue:
+    """A submission with its files and first report. The answer holds the reference code and
+    the secret, shown only here. With an ``Idempotency-Key``, a retry returns this same answer."""
+    service = known_service(str(form.get("service", "")))
+    incoming = uploads.read(service)
+    zip_code = str(form.get("zip", ""))[:10]
+    key = form.get("idempotency_key")
+    if key:
+        earlier = idempotency.reserve(IDEMPOTENCY_SCOPE, key,
+                                      uploads.body_hash(incoming, service=service.id, zip=zip_code))
+        if earlier is not None:
+            status, answer = earlier
+            replay = jsonify(answer.get(g.lang) or answer[current_app.config["LANGUAGES"][0]])
+            replay.status_code = status
+            replay.headers["Idempotent-Replayed"] = "true"
+            return replay
+    try:
+        report = packets.check_new(service, incoming)
+        refused = packets.refusals(report, incoming)
+        if refused:
+            uploads.refuse(service, refused)
+        submission, secret = packets.create(service, incoming, report, client_key=None, zip_code=zip_code)
+        answers = {lang: shapes.submission(submission, service, lang) | {"secret": secret}
+                   for lang in current_app.config["LANGUAGES"]}
+    except BaseException:
+        if key:
+            idempotency.release(IDEMPOTENCY_SCOPE, key)
+        raise
+    if key:
+        idempotency.complete(IDEMPOTENCY_SCOPE, key, 201, answers, submission.id)
+    response = jsonify(answers[g.lang])
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.read", reference=submission.reference)
+    return response
+
+
+@bp.get("/submissions/<reference>")
+@bp.doc(tags=["submissions"], summary="Read a submission", security=SECRET)
+@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.SubmissionSchema)
+@errors(401, 404, 422, 429)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
+def read(reference: str, **_args: Any) -> dict[str, Any]:
+    """Its files, its latest report, where it is in the office's queue and what the clerk asked for."""
+    submission = _find(reference)
+    return shapes.submission(submission, jobs.services()[submission.service_id], g.lang)
+
+
+@bp.post("/submissions/<reference>/files")
+@bp.doc(tags=["submissions"], summary="Add or replace files", security=SECRET)
+@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.arguments(schemas.FilesForm, location="form", content_type="multipart/form-data", as_kwargs=True)
+@bp.response(200, schemas.SubmissionSchema)
+@errors(401, 404, 413, 415, 422, 429)
+@limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
+def add_files(reference: str, **_form: Any) -> dict[str, Any]:
+    """New files, checked again with the ones already there. Name an item in ``replace`` to have
+    the new files for that item take the place of the earlier ones."""
+    submission = _find(reference)
+    service = jobs.services()[submission.service_id]
+    incoming = uploads.read(service, taken={f.name: f.sha256 for f in submission.current_files})
+    replace = {item for item in request.form.getlist("replace") if item in service.items}
+    report = packets.check_added(submission, service, incoming, replace)
+    refused = packets.refusals(report, incoming)
+    if refused:
+        uploads.refuse(service, refused, submission)
+    packets.add_files(submission, service, incoming, replace, report)
+    return shapes.submission(submission, service, g.lang)
+
+
+@bp.get("/submissions/<reference>/report")
+@bp.doc(tags=["submissions"], summary="The latest report", security=SECRET)
+@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.ReportSchema)
+@errors(401, 404, 422, 429)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
+def report(reference: str, **_args: Any) -> ResponseReturnValue:
+    """The report of the latest check, as stored."""
+    response = jsonify(_find(reference).checks[-1].report[g.lang])
+    response.headers["Content-Language"] = g.lang
+    return response
+
+
+@bp.get("/submissions/<reference>/requests")
+@bp.doc(tags=["submissions"], summary="What the office asked for", security=SECRET)
+@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.RequestListSchema)
+@errors(401, 404, 422, 429)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
+def asked(reference: str, **_args: Any) -> dict[str, Any]:
+    """The clerk's requests for documents, newest first."""
+    submission = _find(reference)
+    return {"requests": shapes.requests(submission, jobs.services()[submission.service_id], g.lang)}
