@@ -6,50 +6,16 @@ import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from tests import shared_corpus
+from tests.web.clerks import PASSWORD, staff_fixture  # noqa: F401  (the staff fixture)
+from tests.web.clerks import cli as _cli
+from tests.web.clerks import sign_in as _sign_in
+from tests.web.clerks import submission as _submission
 from tests.web.conftest import post_files, upload_data
 from web.models import AuditEntry, StaffUser, Submission, WorkItem, db
-
-PASSWORD = "a-long-Passphrase-42"
-
-
-def _cli(app: Flask, *args: str) -> Any:
-    return app.test_cli_runner().invoke(args=list(args))
-
-
-@pytest.fixture
-def staff(app: Flask) -> dict[str, str]:
-    """Two clerks of the passport service, one of the name-change service, and a supervisor."""
-    people = {"ana@example.gov": ("clerk", "passport-first-time"), "ben@example.gov": ("clerk", "passport-first-time"),
-              "cy@example.gov": ("clerk", "ny-name-change"), "sup@example.gov": ("supervisor", "passport-first-time")}
-    for email, (role, service) in people.items():
-        assert _cli(app, "users", "create", email, "--name", email.split("@")[0].title(), "--role", role,
-                    "--password", PASSWORD).exit_code == 0
-        assert _cli(app, "users", "grant", email, service).exit_code == 0
-    return {email: service for email, (_role, service) in people.items()}
-
-
-def _sign_in(app: Flask, email: str) -> FlaskClient:
-    client = app.test_client()
-    response = client.post("/clerk/sign-in", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 303, response.get_data(as_text=True)[:300]
-    return client
-
-
-def _submission(app: Flask, filled: Callable[..., bytes], service: str = "passport-first-time") -> str:
-    form = filled(shared_corpus.DS11, **shared_corpus.DS11_APPLICANT) if service == "passport-first-time" else \
-        (shared_corpus.ROOT / "forms/ny_ucs_nc1_adult_name_change_petition.pdf").read_bytes()
-    item = "ds11" if service == "passport-first-time" else "petition"
-    data = upload_data(**{f"item-{item}": (form, "form.pdf")}) | {"client_key": f"k-{len(str(form))}-{service}"}
-    response = post_files(app.test_client(), f"/s/{service}", data)
-    assert response.status_code == 303
-    return str(response.headers["Location"]).rsplit("/", 1)[-1]
 
 
 def test_users_are_managed_from_the_command_line(app: Flask, staff: dict[str, str]) -> None:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("clerk", __name__, url_prefix="/clerk", template_folder="../templates/clerk")
 
-from web.clerk import views  # noqa: E402,F401  (the routes of this blueprint, in one visible place)
+from web.clerk import oversight, views  # noqa: E402,F401  (the routes of this blueprint, in one visible place)

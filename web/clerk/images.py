@@ -136,7 +136,8 @@ def picture(submission: Submission, service: Service, stored: SubmissionFile, pa
     if cached is not None:
         return cached
     try:
-        png = jobs.sandbox().render(_blob(stored), page, highlight=[(r[0], r[1], r[2], r[3]) for r in rects], scale=SCALE)
+        boxes = [(r[0], r[1], r[2], r[3]) for r in rects]
+        png = jobs.sandbox().render(_blob(stored), page, highlight=boxes, scale=SCALE)
     except IntakeError as exc:
         raise NoPicture(page) from exc
     cache.put(key, png)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -40,7 +41,8 @@ def _submission(reference: str) -> Submission:
     user = _user()
     submission = db.session.query(Submission).filter_by(reference=reference).one_or_none()
     if submission is None or submission.service_id not in work.visible_services(user):
-        work.audit(user, "denied", reference=reference[:40], endpoint=request.endpoint)
+        tried = references.normalise(reference) or reference[:40]
+        work.audit(user, "denied", reference=tried, endpoint=request.endpoint)
         db.session.commit()
         abort(404)
     return submission
@@ -150,7 +152,12 @@ def queue() -> str:
                            counts=counts, services=visible, catalogue=catalogue, holders=holders,
                            filters=filters, args=filters.as_args(), items=items, sorts=queue_filters.SORTS,
                            summaries=queue_filters.summaries([s for s, _i in rows[:PAGE_SIZE]], g.lang),
-                           expired=work.expired, now=utcnow(), statuses=STATUSES, display=references.display)
+                           expired=work.expired, age=_age, statuses=STATUSES, display=references.display)
+
+
+def _age(when: Any) -> str:
+    """How long ago, in words of the page's language ("3 days", "3 días")."""
+    return str(format_timedelta(utcnow() - when, threshold=1.0))
 
 
 def _item_titles(service: Any) -> dict[str, Any]:
