@@ -23,7 +23,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from intake.errors import TooComplexError
+from intake.errors import DamagedFileError, TooComplexError
 from intake.fields import (
     FieldKind,
     FieldSource,
@@ -111,6 +111,7 @@ class _Walker:
         self.page_widgets: list[tuple[Any, DictionaryObject]] = []
         self.seen_widgets: set[int | tuple[int, int]] = set()
         self.seen_nodes: set[int | tuple[int, int]] = set()
+        self.ancestors: set[int | tuple[int, int]] = set()
         self.nodes = 0
 
     def run(self) -> Walk:
@@ -217,6 +218,8 @@ class _Walker:
         if not isinstance(node, DictionaryObject):
             return
         key = _key(ref, node)
+        if key in self.ancestors:
+            raise DamagedFileError("a form field contains itself")
         if key in self.seen_nodes:
             return
         self.seen_nodes.add(key)
@@ -224,7 +227,7 @@ class _Walker:
         if depth > self.limits.max_field_depth:
             raise TooComplexError("form fields nested too deeply", limit=self.limits.max_field_depth)
         if self.nodes > self.limits.max_field_nodes:
-            raise TooComplexError("too many form field objects", limit=self.limits.max_field_nodes)
+            raise TooComplexError("too many form field objects", variant="fields", limit=self.limits.max_field_nodes)
         partial, _ = _string(node.get("/T")) if "/T" in node else ("", False)
         name = f"{parent}.{partial}" if parent and partial else (partial or parent)
         attrs = dict(inherited)
@@ -241,8 +244,10 @@ class _Walker:
                     continue
                 (child_fields if "/T" in kid else widgets).append(kid_ref if "/T" in kid else (kid_ref, kid))
         if child_fields:
+            self.ancestors.add(key)
             for child in child_fields:
                 self._visit(child, name, attrs, depth + 1)
+            self.ancestors.discard(key)
             if not widgets:
                 return
         if "/T" not in node and not parent:
@@ -254,7 +259,7 @@ class _Walker:
     def _add_terminal(self, node: DictionaryObject, name: str, attrs: dict[str, Any],
                       widgets: list[tuple[Any, DictionaryObject]], source: FieldSource) -> None:
         if len(self.result.fields) >= self.limits.max_fields:
-            raise TooComplexError("too many form fields", limit=self.limits.max_fields)
+            raise TooComplexError("too many form fields", variant="fields", limit=self.limits.max_fields)
         for w_ref, w in widgets:
             self.seen_widgets.add(_key(w_ref, w))
             for trigger in ("/A", "/AA"):

@@ -16,7 +16,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from intake import rules
-from intake.errors import FileProblemError, UsageError
+from intake.errors import FileProblemError, PacketTooLargeError, TooManyFilesError, UsageError
 from intake.fieldtypes import Coded, default_join, form_schema, is_filled, mask
 from intake.files import Limits, Source, Upload
 from intake.messages import render
@@ -90,19 +90,34 @@ class Checker:
 
     def check(self, service: Service | str | Path, files: Iterable[FileInput], *,
               today: dt.date | None = None) -> Report:
+        """The report for ``files``; raise a ``PacketError`` when there are too many or they are
+        too big together (``Limits.max_packet_files``, ``Limits.max_packet_bytes``)."""
         svc = service if isinstance(service, Service) else load_service(service)
+        packet = [self._upload(entry, svc) for entry in files]
+        self._refuse_packet(packet)
         if self.isolate and self.sandbox is None:
             with Sandbox(file_limits=self.limits) as sandbox:
-                return replace(self, sandbox=sandbox).check(svc, files, today=today)
-        return _Run(svc, [self._read(entry, svc) for entry in files], today or dt.date.today()).report()
+                return replace(self, sandbox=sandbox).check(svc, [(i, u) if i else u for i, u in packet], today=today)
+        return _Run(svc, [self._read(item, upload, svc) for item, upload in packet], today or dt.date.today()).report()
 
-    def _read(self, entry: FileInput, service: Service) -> _File:
+    def _upload(self, entry: FileInput, service: Service) -> tuple[str | None, Upload]:
         item: str | None = None
         if isinstance(entry, tuple):
             item, entry = entry
             if item not in service.items:
                 raise UsageError(f"{item!r} is not an item of {service.id}: use one of {', '.join(service.items)}")
-        upload = Upload.from_source(entry)
+        return item, Upload.from_source(entry)
+
+    def _refuse_packet(self, packet: list[tuple[str | None, Upload]]) -> None:
+        if len(packet) > self.limits.max_packet_files:
+            raise TooManyFilesError(f"{len(packet)} files at once; the most is {self.limits.max_packet_files}",
+                                    files=len(packet), limit=self.limits.max_packet_files)
+        size, limit = sum(upload.size for _, upload in packet), self.limits.max_packet_bytes
+        if size > limit:
+            raise PacketTooLargeError(f"{size} bytes at once; the most is {limit}",
+                                      size_mb=round(size / 2**20, 1), limit_mb=round(limit / 2**20, 1))
+
+    def _read(self, item: str | None, upload: Upload, service: Service) -> _File:
         read = _File(upload, item)
         if read.is_image:
             return read
@@ -113,6 +128,8 @@ class Checker:
                 read.form = read_form(upload, limits=self.limits)
         except FileProblemError as exc:
             read.problem = problem_from_error(exc, upload.name)
+        if read.form is not None and read.form.refusal is not None:
+            read.problem, read.form = read.form.refusal, None  # read, flagged, and still refused
         return read
 
 

@@ -14,7 +14,11 @@ public ids that other apps store: never derive them from class names, never rena
     │   ├── EncryptedFileError       file.encrypted
     │   ├── TooLargeError            file.too_large
     │   ├── TooManyPagesError        file.too_many_pages
-    │   └── TooComplexError          file.too_complex
+    │   ├── PageTooLargeError        file.page_too_large
+    │   └── TooComplexError          file.too_complex    (params ``variant`` name the limit)
+    ├── PacketError                  packet.unusable     (the files of one check, taken together)
+    │   ├── TooManyFilesError        packet.too_many_files
+    │   └── PacketTooLargeError      packet.too_large
     └── UsageError                   usage.invalid       (a caller passed something we cannot use)
 """
 
@@ -82,7 +86,35 @@ class TooManyPagesError(FileProblemError):
     code = "file.too_many_pages"
 
 
+class PageTooLargeError(FileProblemError):
+    """A page bigger than any paper a person could print it on (a rendering and memory hazard)."""
+
+    code = "file.page_too_large"
+
+
 class TooComplexError(FileProblemError):
-    """Past a structural limit (fields, nesting, objects): refusing is safer than trying."""
+    """Past a structural limit (fields, nesting, objects): refusing is safer than trying.
+
+    ``params["variant"]``, when given, names the limit (``stream``, ``objects``, ``fields``,
+    ``image``, ``font``, ``time``, ``memory``) so the message can say which one it was.
+    """
 
     code = "file.too_complex"
+
+
+class PacketError(IntakeError):
+    """The files of one check are too many or too big together; no file was read.
+
+    Raised, not reported: the check did not run, and the caller (the web form, the API)
+    tells the person to send fewer or smaller files at once.
+    """
+
+    code = "packet.unusable"
+
+
+class TooManyFilesError(PacketError):
+    code = "packet.too_many_files"
+
+
+class PacketTooLargeError(PacketError):
+    code = "packet.too_large"

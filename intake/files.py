@@ -24,16 +24,38 @@ Kind = Literal["pdf", "jpeg", "png", "empty", "unknown"]
 _PDF_HEADER_WINDOW = 1024
 
 
+_MB = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Safe ceilings for one file: past any of them a file is refused with its own code."""
+    """Safe ceilings for one file and one packet: past any of them the upload is refused.
 
-    max_file_bytes: int = 20 * 1024 * 1024
+    Each ceiling has its own code or its own wording (``file.too_large``,
+    ``file.too_many_pages``, ``file.page_too_large``, ``packet.*``, and ``file.too_complex``
+    with a ``variant`` naming the limit), so a person is told which one they hit. The
+    defaults suit citizen paperwork: the biggest real form we know has about 1,000 fields,
+    40 pages and 100,000 objects.
+    """
+
+    max_file_bytes: int = 20 * _MB
+    max_packet_bytes: int = 60 * _MB
+    max_packet_files: int = 20
     max_pages: int = 200
     max_fields: int = 3000
     max_field_nodes: int = 20000
     max_field_depth: int = 32
     max_annotations: int = 20000
+    max_stream_bytes: int = 20 * _MB
+    """Decompressed size of any one stream (page content, font, image, XFA)."""
+    max_objects: int = 500_000
+    """Entries in the cross-reference table: objects the file declares."""
+    max_image_pixels: int = 100_000_000
+    """Width x height of any one image; a 600 dpi scan of a letter page is 34 million."""
+    max_page_inches: float = 50.0
+    """Longest side of a page; an architectural E sheet is 44 inches."""
+    max_parse_seconds: float = 10.0
+    """Wall time the sandbox gives one file (``Checker(isolate=True)``)."""
 
 
 @dataclass(frozen=True)
@@ -87,16 +109,26 @@ class Upload:
 
 
 def sniff(data: bytes) -> Kind:
-    """The file type from magic bytes, never from the name."""
+    """The file type from magic bytes, never from the name.
+
+    A PDF header may follow up to a kilobyte of junk, as readers allow, unless the junk is
+    markup: a browser shows such a file as a web page (an HTML/PDF polyglot), so it is not
+    taken as a PDF at all.
+    """
     if not data:
         return "empty"
-    if data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW) >= 0:
+    offset = data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
+    if offset == 0 or (offset > 0 and not _looks_like_markup(data[:offset])):
         return "pdf"
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     return "unknown"
+
+
+def _looks_like_markup(prefix: bytes) -> bool:
+    return prefix.lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n\f").startswith(b"<")
 
 
 def _name_of(stream: object) -> str:

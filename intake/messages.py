@@ -114,6 +114,10 @@ TEXTS: Mapping[str, str] = {
         "This file is not a PDF, so we cannot read it. Upload the form as a PDF file, or bring a printed "
         "copy to the office."
     ),
+    "file.page_too_large": N_(
+        "A page in this file is bigger than any paper we can take (the most is {limit} inches on a side). "
+        "Print or save it again on letter or A4 pages and upload that copy, or bring it to the office."
+    ),
     "file.repaired": N_(
         "This file was slightly damaged. We repaired it and read it, but some answers may be missing. "
         "Check the result, and if something looks wrong, save the form again and upload it."
@@ -127,12 +131,45 @@ TEXTS: Mapping[str, str] = {
         "This file is too complex for us to check safely. Save it again as a simple PDF (print it to a "
         "new PDF) and upload that copy, or bring a printed copy to the office."
     ),
+    "file.too_complex:font": N_(
+        "A font in this file is built in a way we cannot check safely. Save it again as a new PDF (print "
+        "it to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:fields": N_(
+        "This form has more boxes to fill in than we can check (the limit is {limit}). Check that you "
+        "uploaded the right form, or bring a printed copy to the office."
+    ),
+    "file.too_complex:image": N_(
+        "A picture in this file is too big for us to check ({megapixels} million pixels; the limit is "
+        "{limit} million). Scan it again at a lower resolution and upload the new copy, or bring it to "
+        "the office."
+    ),
+    "file.too_complex:memory": N_(
+        "This file needs more memory to read than we can give it. Save it again as a new PDF (print it "
+        "to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:objects": N_(
+        "This file is made of more parts than we can check (the limit is {limit}). Save it again as a new "
+        "PDF (print it to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:stream": N_(
+        "Part of this file becomes too big when we unpack it (more than {limit_mb} MB). Save it again as "
+        "a new PDF (print it to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:time": N_(
+        "This file took too long to read (more than {seconds} seconds). Save it again as a new PDF (print "
+        "it to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
     "file.too_large": N_(
         "This file is too big to upload ({size_mb} MB; the limit is {limit_mb} MB). Upload a smaller "
         "copy, for example a scan at a lower resolution, or bring it to the office."
     ),
     "file.too_many_pages": N_(
         "This file has too many pages ({pages}; the limit is {limit}). Upload only the pages we ask for, "
+        "or bring the full document to the office."
+    ),
+    "file.too_many_pages:over": N_(
+        "This file has more than {limit} pages, the most we can check. Upload only the pages we ask for, "
         "or bring the full document to the office."
     ),
     "file.unrecognised": N_(
@@ -142,6 +179,10 @@ TEXTS: Mapping[str, str] = {
     "file.unsafe": N_(
         "This file contains active content, such as scripts or links to other programs. We did not run "
         "it, and a clerk will look at it. You do not need to do anything."
+    ),
+    "file.unsafe:launch": N_(
+        "This file contains a part that could start a program on a computer, so we cannot accept it. "
+        "Print it to a new PDF and upload that copy, or bring a printed copy to the office."
     ),
     "file.wrong_type": N_(
         "This file is a {kind} picture, but we need a PDF here. Upload the form as a PDF file, or bring a"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import traceback
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from intake import _acroform, _xfa
+from intake import _acroform, _hazards, _xfa
 from intake.errors import (
     DamagedFileError,
     EmptyFileError,
@@ -37,14 +38,16 @@ from intake.errors import (
 )
 from intake.fields import FormField, Value
 from intake.files import Limits, Source, Upload
-from intake.report import Problem
+from intake.report import Problem, Severity
 
 XfaKind = Literal["none", "static", "dynamic"]
 
 _log = logging.getLogger(__name__)
 # Actions that reach outside the document. Scripts and submit buttons are everywhere in
 # government forms, so they are flagged in ``actions`` for clerks but not shown to citizens.
+# Attachments and media are shown as a warning; a Launch (run a program) refuses the file.
 _UNSAFE = frozenset({"launch", "embedded_file", "rich_media"})
+_REFUSED_ACTIONS = frozenset({"launch"})
 _MB = 1024 * 1024
 _CONTENT_SCAN_BYTES = 8 * _MB
 # pypdf notes many harmless quirks; these mean it had to rebuild the file's structure.
@@ -112,10 +115,15 @@ class PdfForm:
                 object.__setattr__(self, "_layers", ((False,) * self.page_count, (False,) * self.page_count))
             if self._layers is None:
                 with _parsing(self._limits):
-                    reader, _ = _open(Upload(self.name, self._data))
+                    reader, _ = _open(Upload(self.name, self._data), self._limits)
                     object.__setattr__(self, "_layers", _layers(reader))
             assert self._layers is not None
             return self._layers
+
+    @property
+    def refusal(self) -> Problem | None:
+        """The problem that refuses this file even though it could be read (a Launch action)."""
+        return next((p for p in self.problems if p.severity is Severity.BLOCKS and p.code.startswith("file.")), None)
 
     @property
     def is_xfa(self) -> bool:
@@ -188,8 +196,9 @@ def read_form(source: Source | Upload, *, limits: Limits | None = None, name: st
     upload = Upload.from_source(source, name)
     _refuse_unusable(upload, limits)
     with _parsing(limits) as repairs:
-        reader, encrypted = _open(upload)
+        reader, encrypted = _open(upload, limits)
         page_count = _count_pages(reader, limits)
+        _hazards.check_pages(reader, limits)
         walk = _acroform.walk(reader, limits)
         fields, xfa, xfa_problem = _with_xfa(reader, walk.fields)
         layers = None if fields else _layers(reader)
@@ -223,7 +232,8 @@ def triage(source: Source | Upload, *, limits: Limits | None = None, name: str |
 
 
 def problem_from_error(exc: FileProblemError, file: str | None = None) -> Problem:
-    return Problem.of(exc.code, file=file, **exc.params)
+    """A refused file blocks, whatever the code's usual weight."""
+    return Problem.of(exc.code, file=file, severity=Severity.BLOCKS, **exc.params)
 
 
 def _replace_problems(form: PdfForm, problems: list[Problem]) -> PdfForm:
@@ -284,37 +294,83 @@ def _parsing(limits: Limits) -> Iterator[set[str]]:
             yield notes
     except FileProblemError:
         raise
-    except (LimitReachedError, RecursionError, MemoryError) as exc:
-        raise TooComplexError(f"{type(exc).__name__}: {exc}"[:300]) from exc
+    except MemoryError as exc:
+        raise TooComplexError("the file needs too much memory", variant="memory") from exc
     except Exception as exc:  # the parser boundary: whatever pypdf raises means damaged
+        limit = _limit_in(exc)
+        if limit is not None or isinstance(exc, RecursionError):
+            raise TooComplexError(f"{type(exc).__name__}: {exc}"[:300], **_limit_params(limit, limits)) from exc
         raise DamagedFileError(f"{type(exc).__name__}: {exc}"[:300]) from exc
     finally:
         _NOTES.local.notes = outer
 
 
+def _limit_in(exc: BaseException) -> LimitReachedError | None:
+    """pypdf wraps some limit errors in a PdfReadError; look down the chain for the limit."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 8:
+        if isinstance(current, LimitReachedError):
+            return current
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None
+
+
+def _limit_params(limit: LimitReachedError | None, limits: Limits) -> dict[str, Any]:
+    """Which of our limits a pypdf limit error stands for, so the message can name it."""
+    text = str(limit).lower() if limit is not None else ""
+    if "decompress" in text or "output length" in text or "stream length" in text:
+        return {"variant": "stream", "limit_mb": limits.max_stream_bytes // _MB}
+    if "xref" in text or "object" in text:
+        return {"variant": "objects", "limit": limits.max_objects}
+    return {}
+
+
 def _pypdf_limits(limits: Limits) -> dict[str, int]:
-    stream = min(limits.max_file_bytes * 4, 80 * _MB)
+    stream = limits.max_stream_bytes
     return {
         "zlib_maximum_output_length": stream,
         "lzw_maximum_output_length": stream,
         "run_length_maximum_output_length": stream,
+        "brotli_maximum_output_length": stream,
+        "jbig2_maximum_output_length": stream,
+        "array_based_stream_maximum_output_length": stream,
         "maximum_declared_stream_length": stream,
+        "image_maximum_buffer_size": stream,
         "form_fields_maximum_entries": limits.max_field_nodes,
         "form_fields_maximum_depth": limits.max_field_depth + 1,
         "page_tree_maximum_entries": limits.max_pages * 4 + 64,
     }
 
 
-def _open(upload: Upload) -> tuple[PdfReader, bool]:
-    reader = PdfReader(upload.stream(), strict=False)
+def _open(upload: Upload, limits: Limits) -> tuple[PdfReader, bool]:
+    """Open under our limits; a file must name its catalogue and declare a sane number of objects."""
+    try:
+        reader = PdfReader(upload.stream(), strict=False)
+    except (NotImplementedError, ValueError, KeyError) as exc:
+        if any(frame.name == "_handle_encryption" for frame in traceback.extract_tb(exc.__traceback__)):
+            raise EncryptedFileError(f"locked in a way we cannot open: {exc}"[:300]) from exc
+        raise
+    _hazards.check_bytes(upload.data)
+    if "/Root" not in reader.trailer:
+        raise DamagedFileError("the file does not say where its content starts")
+    objects = sum(len(section) for section in reader.xref.values()) + len(reader.xref_objStm)
+    if objects > limits.max_objects:
+        raise TooComplexError("too many objects", variant="objects", limit=limits.max_objects, found=objects)
     if not reader.is_encrypted:
         return reader, False
-    if reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
+    try:
+        decrypted = reader.decrypt("")
+    except (NotImplementedError, ValueError, KeyError, TypeError) as exc:
+        raise EncryptedFileError(f"locked in a way we cannot open: {exc}"[:300]) from exc
+    if decrypted == pypdf.PasswordType.NOT_DECRYPTED:
         raise EncryptedFileError("a password is needed to open this file")
     return reader, True
 
 
 def _count_pages(reader: PdfReader, limits: Limits) -> int:
+    _hazards.count_pages(reader, limits)
     count = len(reader.pages)
     if count == 0:
         raise DamagedFileError("the file has no pages we can find")
@@ -426,7 +482,10 @@ def _triage(form: PdfForm, walk: _acroform.Walk, xfa_unreadable: bool) -> list[P
         problems.append(Problem.of("field.encoding", file=file, field=name,
                                    page=broken.page if broken else None))
     unsafe = sorted(walk.actions & _UNSAFE)
-    if unsafe:
+    if walk.actions & _REFUSED_ACTIONS:
+        problems.insert(0, Problem.of("file.unsafe", file=file, actions=unsafe, variant="launch",
+                                      severity=Severity.BLOCKS))
+    elif unsafe:
         problems.append(Problem.of("file.unsafe", file=file, actions=unsafe))
     return problems
 

@@ -50,6 +50,7 @@ CODES: Mapping[str, Severity] = {
     "file.encrypted": Severity.BLOCKS,
     "file.no_fields": Severity.WARNING,
     "file.not_pdf": Severity.BLOCKS,
+    "file.page_too_large": Severity.BLOCKS,
     "file.repaired": Severity.WARNING,
     "file.scanned": Severity.WARNING,
     "file.too_complex": Severity.BLOCKS,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import pickle
 import select
@@ -48,7 +49,11 @@ _ALLOWED = {
 
 @dataclass(frozen=True)
 class SandboxLimits:
-    """What one parse may use; past any of these the file is ``file.too_complex``."""
+    """What one parse may use; past any of these the file is ``file.too_complex``.
+
+    A parse also never gets more wall or CPU time than the file limits'
+    ``max_parse_seconds``, the one setting callers of the library configure.
+    """
 
     cpu_seconds: int = 10
     wall_seconds: float = 15.0
@@ -94,16 +99,41 @@ class Sandbox:
         self._process: subprocess.Popen[bytes] | None = None
         self._tasks = 0
         self.replaced = 0
+        self.peak_memory_mb = 0.0
+        """The most resident memory any worker of this sandbox has used, in MB (Linux only)."""
         self._start()
 
+    @property
+    def wall_seconds(self) -> float:
+        """The wall time one parse gets: the tighter of the sandbox's and the file limits'."""
+        return min(self.limits.wall_seconds, self.file_limits.max_parse_seconds)
+
+    @property
+    def cpu_seconds(self) -> int:
+        return max(1, math.ceil(min(self.limits.cpu_seconds, self.file_limits.max_parse_seconds)))
+
     def _start(self) -> None:
-        settings = json.dumps({"sandbox": asdict(self.limits), "files": asdict(self.file_limits)})
+        settings = json.dumps({"sandbox": {**asdict(self.limits), "cpu_seconds": self.cpu_seconds},
+                               "files": asdict(self.file_limits)})
         self._process = subprocess.Popen([sys.executable, "-m", "intake.sandbox", settings],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._tasks = 0
 
+    def _measure(self) -> None:
+        """Note the worker's peak resident memory (VmHWM) while it is still alive."""
+        if self._process is None:
+            return
+        try:
+            with open(f"/proc/{self._process.pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        self.peak_memory_mb = max(self.peak_memory_mb, int(line.split()[1]) / 1024)
+        except (OSError, ValueError):
+            return
+
     def _kill(self) -> None:
         if self._process is not None:
+            self._measure()
             self._process.kill()
             self._process.wait(timeout=5)
             for pipe in (self._process.stdin, self._process.stdout):
@@ -120,9 +150,9 @@ class Sandbox:
             assert self._process is not None and self._process.stdin and self._process.stdout
             self._tasks += 1
             reply = None
+            deadline = time.monotonic() + self.wall_seconds
             try:
                 _send(self._process.stdin, (upload.name, upload.data, all_text))
-                deadline = time.monotonic() + self.limits.wall_seconds
                 fd = self._process.stdout.fileno()
                 header = _read_exactly(fd, _HEADER.size, deadline)
                 if header is not None:
@@ -132,11 +162,15 @@ class Sandbox:
             except (OSError, pickle.UnpicklingError, EOFError):
                 reply = None
             if reply is None:
+                late = time.monotonic() >= deadline
                 self.replaced += 1
                 self._kill()
                 self._start()
-                raise TooComplexError("the file took too long or too much memory to read",
-                                      limit_seconds=self.limits.wall_seconds)
+                if late:
+                    raise TooComplexError("the file took too long to read", variant="time",
+                                          seconds=round(self.wall_seconds, 1))
+                raise TooComplexError("the file took too much memory or time to read")
+            self._measure()
         if reply[0] == "ok":
             return reply[1]
         _, code, message, params = reply

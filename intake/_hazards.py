@@ -1,0 +1,344 @@
+"""Look at every page for what would make a text extractor hang or blow up, before it runs.
+
+pdfminer (under pdfplumber) follows chains of references without counting, expands font
+width and ``ToUnicode`` ranges into dictionaries, loops over every code of an embedded
+TrueType ``cmap`` and keeps one object per glyph. pypdf's own limits do not reach those
+paths, so this walk goes over the page tree, each page's boxes, content streams, images,
+form XObjects and fonts with pypdf (under the same limits) and refuses, with a specific
+code, what pdfminer could not survive. Nothing is drawn, decoded as an image or run.
+Private to :mod:`intake.pdf`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+from intake.errors import DamagedFileError, PageTooLargeError, TooComplexError, TooManyPagesError
+from intake.files import Limits
+
+# A real page tree is a few levels deep; a hand-made one thousands deep is damage, not paper.
+_MAX_TREE_DEPTH = 64
+# pdfminer resolves references in a loop with no count; a value is never this far away.
+_MAX_HOPS = 8
+# Direct (not referenced) nesting inside one dictionary; real files stay under ten.
+_MAX_NESTING = 32
+_MAX_NODES = 200_000
+_MAX_FILTERS = 8
+_MAX_XOBJECT_DEPTH = 12
+# Codes a font may map (cmap, ToUnicode, widths); every real font maps far fewer.
+_MAX_FONT_CODES = 1 << 18
+_DEEP_ARRAY = re.compile(rb"\[(?:\s*\[){%d}" % (_MAX_NESTING - 1))
+_INLINE_START = re.compile(rb"(?:^|\s)BI\s*/")
+_INLINE_DATA = re.compile(rb"\sID[\s]")
+_INLINE_END = re.compile(rb"\sEI(?=\s|$)")
+_INLINE_SIZE = re.compile(rb"/(W|Width|H|Height)\s+(\d+)")
+_CMAP_BLOCK = re.compile(rb"begin(bf|cid)range(.*?)end\1range", re.DOTALL)
+_CMAP_RANGE = re.compile(rb"<([0-9A-Fa-f\s]+)>\s*<([0-9A-Fa-f\s]+)>\s*(?:<[0-9A-Fa-f\s]*>|\[[^\]]*\]|\d+)")
+_NEGATIVE_LENGTH = re.compile(rb"/Length\s+-\d")
+_SFNT = (b"\x00\x01\x00\x00", b"true", b"OTTO")
+
+
+def deref(obj: Any) -> Any:
+    """The value behind ``obj``; a reference to a reference to ... is damage past a few hops."""
+    seen: set[int] = set()
+    while isinstance(obj, IndirectObject):
+        if obj.idnum in seen or len(seen) >= _MAX_HOPS:
+            raise DamagedFileError("a chain of references that never reaches a value")
+        seen.add(obj.idnum)
+        obj = obj.pdf.get_object(obj)
+    return obj
+
+
+def check_bytes(data: bytes) -> None:
+    """What pypdf repairs silently and leaves no trace of: a stream with a negative /Length.
+
+    pypdf finds the end by scanning and drops the bad entry, but no real writer produces one,
+    and another reader would trust it; so the file is damaged, not repaired.
+    """
+    if _NEGATIVE_LENGTH.search(data):
+        raise DamagedFileError("a stream declares a negative length")
+
+
+def count_pages(reader: PdfReader, limits: Limits) -> int:
+    """Walk the page tree ourselves, never trusting ``/Count``; stop one past the limit."""
+    root = deref(reader.trailer.get("/Root"))
+    if not isinstance(root, DictionaryObject):
+        raise DamagedFileError("the file has no catalogue")
+    pending: list[tuple[Any, int]] = [(root.get("/Pages"), 0)]
+    seen: set[int | tuple[int, int]] = set()
+    count = 0
+    while pending:
+        ref, depth = pending.pop()
+        key = (ref.idnum, ref.generation) if isinstance(ref, IndirectObject) else id(ref)
+        if key in seen:
+            raise DamagedFileError("the page tree loops back on itself")
+        seen.add(key)
+        if depth > _MAX_TREE_DEPTH:
+            raise DamagedFileError("the page tree is nested too deeply", depth=depth)
+        try:
+            node = deref(ref)
+        except LimitReachedError as exc:  # a /Kids array too long for the parser to hold
+            raise TooManyPagesError("too many pages", limit=limits.max_pages, variant="over") from exc
+        if not isinstance(node, DictionaryObject):
+            continue
+        kids = deref(node.get("/Kids")) if node.get("/Type") != "/Page" else None
+        if not isinstance(kids, ArrayObject):
+            count += 1
+            if count > limits.max_pages:
+                more = bool(pending)
+                raise TooManyPagesError("too many pages", pages=count, limit=limits.max_pages,
+                                        **({"variant": "over"} if more else {}))
+            continue
+        pending.extend((kid, depth + 1) for kid in reversed(kids))
+    return count
+
+
+def check_pages(reader: PdfReader, limits: Limits) -> None:
+    """Every page: its boxes, nesting, content streams, images, form XObjects and fonts."""
+    checked: set[int] = set()
+    for number, page in enumerate(reader.pages, start=1):
+        _check_box(page, number, limits)
+        if _too_deep(page):
+            raise DamagedFileError("a page holds values nested too deeply", page=number)
+        for content in _streams(page.get("/Contents")):
+            _check_content(_data(content, limits), limits)
+        _check_resources(deref(page.get("/Resources")), limits, checked, path=(), depth=0)
+
+
+def _check_box(page: DictionaryObject, number: int, limits: Limits) -> None:
+    box = deref(page.get("/MediaBox"))
+    if not isinstance(box, ArrayObject) or len(box) != 4:
+        raise DamagedFileError("a page has no usable size", page=number)
+    try:
+        x0, y0, x1, y1 = (float(deref(v)) for v in box)
+        unit = float(deref(page.get("/UserUnit", 1)))
+    except (TypeError, ValueError) as exc:
+        raise DamagedFileError("a page size is not a number", page=number) from exc
+    width, height = abs(x1 - x0) * unit, abs(y1 - y0) * unit
+    if math.isnan(width) or math.isnan(height) or width < 1 or height < 1:
+        raise DamagedFileError("a page has no area", page=number)
+    longest = limits.max_page_inches * 72
+    if width > longest or height > longest:
+        raise PageTooLargeError("a page is too large", page=number, limit=round(limits.max_page_inches, 1),
+                                width=_inches(width), height=_inches(height))
+    deref(page.get("/CropBox"))
+
+
+def _inches(points: float) -> float:
+    return round(points / 72, 1) if points < 72e6 else float(1_000_000)
+
+
+def _too_deep(obj: Any) -> bool:
+    """Direct nesting deeper than any real file has (references are not followed)."""
+    pending: list[tuple[Any, int]] = [(obj, 0)]
+    nodes = 0
+    while pending:
+        value, depth = pending.pop()
+        nodes += 1
+        if depth > _MAX_NESTING or nodes > _MAX_NODES:
+            return True
+        if isinstance(value, DictionaryObject):
+            pending.extend((v, depth + 1) for v in dict.values(value))
+        elif isinstance(value, ArrayObject):
+            pending.extend((v, depth + 1) for v in list.__iter__(value))
+    return False
+
+
+def _streams(contents: Any) -> list[StreamObject]:
+    contents = deref(contents)
+    items = list(contents) if isinstance(contents, ArrayObject) else [contents]
+    return [s for s in (deref(item) for item in items) if isinstance(s, StreamObject)]
+
+
+def _data(stream: StreamObject, limits: Limits) -> bytes:
+    """A stream's decoded bytes, under pypdf's limits; a long chain of filters is damage."""
+    filters = deref(stream.get("/Filter"))
+    if isinstance(filters, ArrayObject) and len(filters) > _MAX_FILTERS:
+        raise DamagedFileError("a stream declares too many filters", filters=len(filters))
+
+    data = stream.get_data()
+    if len(data) > limits.max_stream_bytes:
+        raise TooComplexError("a stream is too big", variant="stream", limit_mb=limits.max_stream_bytes // 2**20)
+    return data
+
+
+def _check_content(content: bytes, limits: Limits) -> None:
+    if _DEEP_ARRAY.search(content):
+        raise DamagedFileError("drawing instructions nested too deeply")
+    position = 0
+    while True:
+        start = _INLINE_START.search(content, position)
+        if start is None:
+            return
+        data = _INLINE_DATA.search(content, start.end())
+        if data is None:
+            raise DamagedFileError("an inline image with no data")
+        sizes = {k.decode()[0]: int(v) for k, v in _INLINE_SIZE.findall(content[start.end() - 1:data.start()])}
+        _check_pixels(sizes.get("W", 0), sizes.get("H", 0), limits)
+        end = _INLINE_END.search(content, data.end())
+        if end is None:
+            raise DamagedFileError("an inline image that never ends")
+        position = end.end()
+
+
+def _check_pixels(width: Any, height: Any, limits: Limits) -> None:
+    try:
+        pixels = int(width) * int(height)
+    except (TypeError, ValueError) as exc:
+        raise DamagedFileError("an image size is not a number") from exc
+    if pixels > limits.max_image_pixels:
+        raise TooComplexError("an image is too large", variant="image", megapixels=round(pixels / 1e6),
+                              limit=round(limits.max_image_pixels / 1e6))
+
+
+def _check_resources(resources: Any, limits: Limits, checked: set[int], path: tuple[int, ...],
+                     depth: int) -> None:
+    if not isinstance(resources, DictionaryObject):
+        return
+    fonts = deref(resources.get("/Font"))
+    if isinstance(fonts, DictionaryObject):
+        for ref in dict.values(fonts):
+            if _first_time(ref, checked):
+                _check_font(deref(ref), limits, checked)
+    xobjects = deref(resources.get("/XObject"))
+    if not isinstance(xobjects, DictionaryObject):
+        return
+    for ref in dict.values(xobjects):
+        idnum = ref.idnum if isinstance(ref, IndirectObject) else None
+        if idnum is not None and idnum in path:
+            raise DamagedFileError("a drawing that contains itself")
+        if not _first_time(ref, checked):
+            continue
+        xobject = deref(ref)
+        if not isinstance(xobject, StreamObject):
+            continue
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image":
+            _check_pixels(deref(xobject.get("/Width", 0)), deref(xobject.get("/Height", 0)), limits)
+        elif subtype == "/Form":
+            if depth >= _MAX_XOBJECT_DEPTH:
+                raise TooComplexError("drawings nested too deeply")
+            _check_content(_data(xobject, limits), limits)
+            inner = (*path, idnum) if idnum is not None else path
+            _check_resources(deref(xobject.get("/Resources")), limits, checked, inner, depth + 1)
+
+
+def _first_time(ref: Any, checked: set[int]) -> bool:
+    """Shared fonts and drawings are checked once; direct objects every time."""
+    if not isinstance(ref, IndirectObject):
+        return True
+    if ref.idnum in checked:
+        return False
+    checked.add(ref.idnum)
+    return True
+
+
+def _check_font(font: Any, limits: Limits, checked: set[int]) -> None:
+    if not isinstance(font, DictionaryObject):
+        return
+    parts = [font]
+    descendants = deref(font.get("/DescendantFonts"))
+    if isinstance(descendants, ArrayObject):
+        parts += [d for d in (deref(x) for x in list(descendants)[:4]) if isinstance(d, DictionaryObject)]
+    for part in parts:
+        for key, step in (("/W", 1), ("/W2", 3)):
+            widths = deref(part.get(key))
+            if isinstance(widths, ArrayObject) and _width_codes(widths, step) > _MAX_FONT_CODES:
+                raise TooComplexError("a font declares too many widths", variant="font")
+        for key in ("/ToUnicode", "/Encoding"):
+            cmap = deref(part.get(key))
+            fresh = isinstance(cmap, StreamObject) and _first_time(part.get(key), checked)
+            if fresh and _cmap_codes(_data(cmap, limits)) > _MAX_FONT_CODES:
+                raise TooComplexError("a font maps too many codes", variant="font")
+        descriptor = deref(part.get("/FontDescriptor"))
+        if isinstance(descriptor, DictionaryObject):
+            program = deref(descriptor.get("/FontFile2"))
+            if isinstance(program, StreamObject) and _first_time(descriptor.get("/FontFile2"), checked):
+                _check_truetype(_data(program, limits))
+
+
+def _width_codes(widths: ArrayObject, step: int) -> int:
+    """Codes covered by a /W (or /W2) array: ``c [w ...]`` or ``first last w``."""
+    items = [deref(v) for v in list(widths)[:_MAX_NODES]]
+    total, i = 0, 0
+    while i < len(items):
+        if i + 1 < len(items) and isinstance(items[i + 1], ArrayObject):
+            total += len(items[i + 1]) // step
+            i += 2
+            continue
+        try:
+            first, last = int(items[i]), int(items[i + 1])
+        except (TypeError, ValueError, IndexError):
+            return total
+        total += max(0, last - first + 1)
+        i += 2 + step
+    return total
+
+
+def _cmap_codes(data: bytes) -> int:
+    total = 0
+    for block in _CMAP_BLOCK.finditer(data):
+        for low, high in _CMAP_RANGE.findall(block.group(2)):
+            try:
+                total += max(0, int(high.replace(b" ", b""), 16) - int(low.replace(b" ", b""), 16) + 1)
+            except ValueError:
+                continue
+    return total
+
+
+def _check_truetype(font: bytes) -> None:
+    """The table directory must fit in the font; the cmap must map a real number of codes."""
+    if font[:4] not in _SFNT:
+        return
+    if len(font) < 12:
+        raise DamagedFileError("an embedded font is cut short")
+    (tables,) = struct.unpack(">H", font[4:6])
+    if 12 + 16 * tables > len(font):
+        raise DamagedFileError("an embedded font lists more tables than it holds", tables=tables)
+    for i in range(tables):
+        tag, _, offset, length = struct.unpack(">4sLLL", font[12 + 16 * i:28 + 16 * i])
+        if offset + length > len(font):
+            raise DamagedFileError("an embedded font points past its end")
+        if tag == b"cmap" and _truetype_cmap_codes(font, offset, length) > _MAX_FONT_CODES:
+            raise TooComplexError("an embedded font maps too many codes", variant="font")
+
+
+def _truetype_cmap_codes(font: bytes, offset: int, length: int) -> int:
+    table = font[offset:offset + length]
+    if len(table) < 4:
+        return 0
+    (subtables,) = struct.unpack(">H", table[2:4])
+    total: int = 0
+    for i in range(min(subtables, 64)):
+        entry = table[4 + 8 * i:12 + 8 * i]
+        if len(entry) < 8:
+            break
+        (start,) = struct.unpack(">L", entry[4:8])
+        sub = table[start:]
+        if len(sub) < 2:
+            continue
+        (fmt,) = struct.unpack(">H", sub[:2])
+        if fmt == 4 and len(sub) >= 14:
+            (segments,) = struct.unpack(">H", sub[6:8])
+            segments //= 2
+            ends = struct.unpack(f">{segments}H", sub[14:14 + 2 * segments]) if len(sub) >= 16 + 4 * segments else ()
+            starts = struct.unpack(f">{segments}H", sub[16 + 2 * segments:16 + 4 * segments]) if ends else ()
+            total += sum(max(0, e - s + 1) for s, e in zip(starts, ends, strict=False))
+        elif fmt in (12, 13) and len(sub) >= 16:
+            (groups,) = struct.unpack(">L", sub[12:16])
+            for g in range(min(groups, _MAX_FONT_CODES)):
+                group = sub[16 + 12 * g:28 + 12 * g]
+                if len(group) < 12:
+                    break
+                first, last, _ = struct.unpack(">LLL", group)
+                total += max(0, last - first + 1)
+                if total > _MAX_FONT_CODES:
+                    return total
+    return total
