@@ -44,10 +44,10 @@ def _binary_list(description: str) -> fields.List:
 
 
 class CheckForm(ma.Schema):
-    """Documentation of the multipart body of ``POST /checks``; files are read by the view."""
+    """The multipart body of ``POST /checks``; the view reads the files, other parts are ignored."""
 
     class Meta:
-        unknown = ma.INCLUDE
+        unknown = ma.EXCLUDE
 
     service = fields.String(required=True, metadata={"description": "The service id, from GET /services"})
     files = _binary_list(FILES_DESCRIPTION)
@@ -59,7 +59,7 @@ class SubmissionForm(CheckForm):
 
 class FilesForm(ma.Schema):
     class Meta:
-        unknown = ma.INCLUDE
+        unknown = ma.EXCLUDE
 
     files = _binary_list(FILES_DESCRIPTION)
     replace = fields.List(fields.String(), metadata={
