@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint messages clean
+.PHONY: run test fuzz bench lint messages clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (with venv) first." >&2; exit 2; }
@@ -23,6 +23,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Mutated forms through the sandboxed reader, many more than the test suite tries, at random.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	INTAKE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/intake/test_fuzz.py -q
 
 bench: $(STAMP)
 	$(PY) bench/bench_read.py

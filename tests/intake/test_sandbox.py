@@ -64,3 +64,19 @@ def test_isolate_without_a_sandbox_starts_and_stops_its_own(corpus: Path) -> Non
     service = intake.load_service(Path(__file__).resolve().parents[2] / "schemas/passport-first-time.yaml")
     report = intake.check(service, [corpus / "forms/dos_ds11_passport_application.pdf"], isolate=True)
     assert report.forms[0].form == "ds11"
+
+
+def test_the_file_limits_parse_seconds_bound_the_worker_and_a_timeout_says_so(corpus: Path) -> None:
+    upload = intake.Upload.from_source(corpus / "forms/il_ccap_child_care_application.pdf")
+    with Sandbox(file_limits=intake.Limits(max_parse_seconds=0.05)) as hurried:
+        assert hurried.wall_seconds == 0.05 and hurried.cpu_seconds == 1
+        with pytest.raises(intake.TooComplexError) as late:
+            hurried.read(upload, all_text=True)
+    assert late.value.params["variant"] == "time"
+    problem = intake.pdf.problem_from_error(late.value, "ccap.pdf")
+    assert "too long" in problem.message("en") and "demasiado" in problem.message("es")
+
+
+def test_the_worker_peak_memory_is_measured_and_stays_under_its_cap(sandbox: Sandbox, corpus: Path) -> None:
+    sandbox.read(intake.Upload.from_source(corpus / "forms/irs_fw9_2024.pdf"), all_text=True)
+    assert 20 < sandbox.peak_memory_mb < sandbox.limits.memory_mb
