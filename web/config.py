@@ -31,10 +31,13 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_PARTS": 200,
     "ISOLATE": True,
     "PARSE_SECONDS": 10,
+    "BODY_SECONDS": 60,
+    "SOCKET_SECONDS": 10,
     "PARSE_MEMORY_MB": 768,
     "LANGUAGES": ("en", "es"),
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_LOOKUP": "10 per minute",
+    "RATELIMIT_REFERENCE": "10 per 10 minutes",
     "RATELIMIT_UPLOAD": "30 per minute",
     "RATELIMIT_SIGN_IN": "5 per minute",
     "CLAIM_MINUTES": 30,
@@ -65,6 +68,10 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     cfg["MAX_FILE_BYTES"] = int(cfg["MAX_FILE_MB"]) * MB
     production = cfg["ENV"] == "production"
     cfg["SESSION_COOKIE_SECURE"] = production
+    # In production the __Host- prefix makes browsers refuse the cookie unless it is Secure, for
+    # this host only and for every path, so no sibling domain can plant or read a session.
+    if production and cfg["SESSION_COOKIE_NAME"] == "session":
+        cfg["SESSION_COOKIE_NAME"] = "__Host-session"
     if str(cfg["STORAGE"]).startswith("s3://"):
         raise ConfigError("S3-compatible storage is not available yet: set INTAKE_STORAGE to a folder")
     if production and cfg["SECRET_KEY"] == DEFAULT_SECRET:

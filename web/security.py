@@ -1,15 +1,38 @@
-"""Security headers on every response: no inline script, no framing, no sniffing, no referrer."""
+"""Security headers on every response (no inline script, no framing, no sniffing, no referrer;
+HSTS in production), a refusal of state-changing requests another site's page sends, and a
+deadline for reading request bodies, whatever server runs the app."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, request
+from werkzeug.exceptions import RequestTimeout
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
 def init_app(app: Flask) -> None:
     production = app.config["ENV"] == "production"
+    app.wsgi_app = BodyDeadline(app.wsgi_app, float(app.config["BODY_SECONDS"]),  # type: ignore[method-assign]
+                                float(app.config["SOCKET_SECONDS"]))
+
+    @app.before_request
+    def _same_origin() -> None:
+        """Browsers name the page's site in ``Origin`` on every POST: refuse other sites (403),
+        on top of the CSRF token and SameSite cookies. Requests without it (API clients) pass."""
+        if request.method in SAFE_METHODS:
+            return
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            abort(403)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -20,3 +43,72 @@ def init_app(app: Flask) -> None:
         if production:
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response
+
+
+class BodyDeadline:
+    """WSGI middleware: the request body must arrive within ``seconds`` of the request start."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], seconds: float, socket_seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+        self.socket_seconds = socket_seconds
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        sock = environ.get("gunicorn.socket")
+        if sock is not None:
+            sock.settimeout(self.socket_seconds)
+        environ["wsgi.input"] = _DeadlineStream(environ["wsgi.input"], time.monotonic() + self.seconds)
+        return self.app(environ, start_response)
+
+
+class _DeadlineStream:
+    """A request body that refuses to be read past its deadline, or after a stalled read."""
+
+    def __init__(self, stream: Any, deadline: float) -> None:
+        self._stream = stream
+        self._deadline = deadline
+
+    def _check(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise RequestTimeout()
+
+    def _call(self, method: str, *args: Any) -> Any:
+        self._check()
+        try:
+            data = getattr(self._stream, method)(*args)
+        except TimeoutError:
+            raise RequestTimeout() from None
+        self._check()
+        return data
+
+    def read(self, *args: Any) -> bytes:
+        data: bytes = self._call("read", *args)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        if hasattr(self._stream, "readinto"):
+            count: int = self._call("readinto", buffer)
+            return count
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, *args: Any) -> bytes:
+        data: bytes = self._call("readline", *args)
+        return data
+
+    def readlines(self, *args: Any) -> list[bytes]:
+        data: list[bytes] = self._call("readlines", *args)
+        return data
+
+    def __iter__(self) -> _DeadlineStream:
+        return self
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

@@ -203,15 +203,13 @@ def zip_matches(submission: Submission, zip_code: str) -> bool:
         submission.zip_hash or "", _hash(digits))
 
 
-def _store_all(files: list[tuple[str | None, intake.Upload]]) -> list[str]:
-    """Store every file; returns the sha256 of the blobs this call wrote (not those already there)."""
+def _store_all(files: list[tuple[str | None, intake.Upload]], written: list[str]) -> None:
+    """Store every file, noting in ``written`` each blob this call wrote (not those already there)."""
     blobs = storage.from_config(current_app.config["STORAGE"])
-    written = []
     for _item, upload in files:
         if not blobs.exists(upload.sha256):
-            blobs.put(upload.data)
             written.append(upload.sha256)
-    return written
+            blobs.put(upload.data)
 
 
 def _forget(written: list[str]) -> None:
@@ -252,8 +250,9 @@ def check_new(service: Service, incoming: Incoming) -> intake.Report:
 def create(service: Service, incoming: Incoming, report: intake.Report, *, client_key: str | None,
            zip_code: str) -> tuple[Submission, str]:
     """A new submission with its files and first report; returns it with its secret."""
-    written = _store_all(incoming.files)
+    written: list[str] = []
     try:
+        _store_all(incoming.files, written)
         secret = secrets.token_urlsafe(24)
         zip_digits = _zip_from(report, service, zip_code)
         submission = Submission(reference=_unused_reference(), secret_hash=_hash(secret),
@@ -291,8 +290,9 @@ def check_added(submission: Submission, service: Service, incoming: Incoming, re
 def add_files(submission: Submission, service: Service, incoming: Incoming, replace: set[str],
               report: intake.Report) -> None:
     """Store the new files (replacing an item's files when asked) with the report they gave."""
-    written = _store_all(incoming.files)
+    written: list[str] = []
     try:
+        _store_all(incoming.files, written)
         now = utcnow()
         kept = {f.id for f in _kept(submission, incoming, replace)}
         for old in submission.current_files:

@@ -161,7 +161,8 @@ def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
 def result(reference: str) -> str | WerkzeugResponse:
     canonical = references.normalise(reference)
     if canonical is None:
-        abort(404)
+        _deny(None, "unknown")
+    assert canonical is not None
     if canonical != reference:
         return redirect(url_for("citizen.result", reference=canonical), 301)
     if canonical not in session.get(ACCESS, []):
@@ -180,6 +181,20 @@ def result(reference: str) -> str | WerkzeugResponse:
                            asked=_asked(submission, service))
 
 
+def _reference_key() -> str:
+    """Rate-limit key for ZIP code guesses at one submission, whichever addresses they come from.
+
+    A ZIP code is a weak secret (five digits), so guesses at it are limited per reference as
+    well as per address; the secret link (192 random bits) needs only the per-address limit,
+    which also keeps someone who knows a reference from locking its owner out of their link.
+    """
+    return "reference:" + (references.normalise(request.form.get("reference", "")) or "-")
+
+
+def _not_a_reference() -> bool:
+    return references.normalise(request.form.get("reference", "")) is None
+
+
 @bp.get("/r/<reference>/k/<secret>")
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
 def resume(reference: str, secret: str) -> WerkzeugResponse:
@@ -195,6 +210,8 @@ def resume(reference: str, secret: str) -> WerkzeugResponse:
 
 @bp.route("/r", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REFERENCE"], methods=["POST"], key_func=_reference_key,
+               exempt_when=_not_a_reference)
 def lookup() -> str | WerkzeugResponse | tuple[str, int]:
     typed = request.values.get("reference", "")
     zip_code = request.form.get("zip", "")
