@@ -59,6 +59,15 @@ TEXTS: Mapping[str, str] = {
         "We could not read the letters in one box ({field}). Type the answer again in that box and save "
         "the form, or bring the form to the office."
     ),
+    "field.encoding:hidden": N_(
+        "The answer in “{field}” has hidden characters that can change how it looks. Type the answer "
+        "again in that box and save the form, or bring the form to the office."
+    ),
+    "field.encoding:mixed_scripts": N_(
+        "The answer in “{field}” mixes letters from two alphabets that look alike, such as a Latin “o” "
+        "and a Cyrillic “о”. Type the answer again in that box and save the form, or bring the form to "
+        "the office."
+    ),
     "field.format": N_("The answer in “{field}” is not in the form we expect. Check it and try again."),
     "field.format:date": N_("Write the date in “{field}” like this: {example}."),
     "field.format:ein": N_("“{field}” should be a 9-digit Employer Identification Number, like 12-3456789."),

@@ -55,6 +55,10 @@ _SERIOUS_REPAIR = re.compile(r"startxref|xref|header|EOF|trailer|Object \d+ \d+ 
 # Tj, TJ, ' and " show text; a font declared in /Resources alone proves nothing.
 _TEXT_OPERATOR = re.compile(rb"(?:\)|>|\])\s*(?:Tj|TJ|'|\")")
 _INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s+/")
+# Direction overrides and isolates, zero-width characters, word joiners, a byte-order mark.
+_HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# One word with Latin letters and Greek or Cyrillic ones ("Jоhn" with a Cyrillic "о").
+_MIXED = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+")
 
 
 @dataclass(frozen=True)
@@ -481,12 +485,28 @@ def _triage(form: PdfForm, walk: _acroform.Walk, xfa_unreadable: bool) -> list[P
         broken = form.field(name)
         problems.append(Problem.of("field.encoding", file=file, field=name,
                                    page=broken.page if broken else None))
+    problems += _disguised(form, set(walk.encoding_problems))
     unsafe = sorted(walk.actions & _UNSAFE)
     if walk.actions & _REFUSED_ACTIONS:
         problems.insert(0, Problem.of("file.unsafe", file=file, actions=unsafe, variant="launch",
                                       severity=Severity.BLOCKS))
     elif unsafe:
         problems.append(Problem.of("file.unsafe", file=file, actions=unsafe))
+    return problems
+
+
+def _disguised(form: PdfForm, already: set[str]) -> list[Problem]:
+    """Answers that do not show what they hold: hidden direction or zero-width characters, or a
+    word mixing look-alike letters of two alphabets. A clerk should look; the person can retype."""
+    problems: list[Problem] = []
+    for f in form.fields:
+        if not isinstance(f.value, str) or f.name in already:
+            continue
+        variant = "hidden" if _HIDDEN.search(f.value) else "mixed_scripts" if _MIXED.search(f.value) else None
+        if variant:
+            already.add(f.name)
+            problems.append(Problem.of("field.encoding", file=form.name, field=f.name, label=f.label or None,
+                                       page=f.page, variant=variant))
     return problems
 
 
