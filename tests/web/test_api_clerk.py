@@ -63,7 +63,8 @@ def test_tokens_are_made_listed_and_revoked_and_only_their_hash_is_kept(app: Fla
     assert runner.invoke(args=["tokens", "revoke", secret[:12]]).exit_code == 0
     assert "revoked" in runner.invoke(args=["tokens", "list"]).output
     problem(client.get(f"{API}/clerk/submissions", headers=bearer(secret)), 401, "auth.revoked")
-    assert ("token_revoked" in [action for _t, action, _d in _audit(app)])
+    actions = [action for _t, action, _d in _audit(app)]
+    assert actions[-2:] == ["token_revoked", "api_revoked_used"]
 
 
 def test_a_token_needs_a_name_a_known_service_and_a_known_scope(app: Flask) -> None:

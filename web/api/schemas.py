@@ -16,6 +16,11 @@ from web.clerk.queue import SORTS
 from web.models import STATUSES
 
 
+def text(most: int, least: int = 0) -> list[validate.Validator]:
+    """A length, and no NUL character: databases refuse to store one, and no person types it."""
+    return [validate.Length(min=least, max=most), validate.Regexp(r"^[^\x00]*$", error="Remove the NUL character.")]
+
+
 class Open(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
@@ -67,30 +72,25 @@ class FilesForm(ma.Schema):
 
 
 class IdempotencyHeader(ma.Schema):
-    idempotency_key = fields.String(data_key="Idempotency-Key", validate=validate.Length(min=1, max=150),
+    idempotency_key = fields.String(data_key="Idempotency-Key", validate=text(150, least=1),
                                     metadata={"description": "A key of your choice: a retry with the same key "
                                               "and body returns the first answer; another body is refused"})
-
-
-class SecretHeader(ma.Schema):
-    secret = fields.String(data_key="Submission-Secret", required=True, validate=validate.Length(max=200),
-                           metadata={"description": "The secret given when the submission was made"})
 
 
 class ExportArgs(ma.Schema):
     """The web queue's filters; as on the web, a value that makes no sense is ignored."""
 
-    service = fields.String(validate=validate.Length(max=80), metadata={"description": "One service id"})
-    status = fields.String(validate=validate.Length(max=40),
+    service = fields.String(validate=text(80), metadata={"description": "One service id"})
+    status = fields.String(validate=text(40),
                            metadata={"description": f"One of {', '.join(STATUSES)}"})
-    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of a reference code"})
-    received_from = fields.String(validate=validate.Length(max=20), metadata={
+    q = fields.String(validate=text(100), metadata={"description": "Part of a reference code"})
+    received_from = fields.String(validate=text(20), metadata={
         "format": "date", "description": "Received on or after this day (UTC)"})
-    received_to = fields.String(validate=validate.Length(max=20), metadata={
+    received_to = fields.String(validate=text(20), metadata={
         "format": "date", "description": "Received on or before this day (UTC)"})
-    missing = fields.String(validate=validate.Length(max=80), metadata={
+    missing = fields.String(validate=text(80), metadata={
         "description": "A checklist item the latest check still misses"})
-    sort = fields.String(validate=validate.Length(max=20), metadata={
+    sort = fields.String(validate=text(20), metadata={
         "enum": list(SORTS), "description": "oldest (the default), newest, or changed"})
 
 
@@ -102,15 +102,15 @@ class QueueArgs(ExportArgs):
 
 class StatusChange(ma.Schema):
     to = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    reason = fields.String(validate=validate.Length(max=4000), metadata={
+    reason = fields.String(validate=text(4000), metadata={
         "description": "Needed to reject: the citizen reads it"})
 
 
 class DocumentRequestIn(ma.Schema):
-    items = fields.List(fields.String(validate=validate.Length(max=80)), required=True,
+    items = fields.List(fields.String(validate=text(80)), required=True,
                         validate=validate.Length(min=1, max=50),
                         metadata={"description": "Checklist item ids (forms and documents) to ask for"})
-    note = fields.String(validate=validate.Length(max=2000), metadata={"description": "What the citizen reads"})
+    note = fields.String(validate=text(2000), metadata={"description": "What the citizen reads"})
     clerk = fields.Email(required=True, metadata={
         "description": "The email of the staff member the request is made for; the citizen's to-do list and "
                        "the audit trail name them"})

@@ -88,6 +88,9 @@ def current(scope: str) -> ApiToken:
     row = None
     if kind.lower() == "bearer" and value.startswith(MARK):
         row = db.session.query(ApiToken).filter_by(token_hash=digest(value)).one_or_none()
+    if row is not None and row.revoked_at is not None:
+        audit(row, "api_revoked_used", None, path=request.path, method=request.method)
+        db.session.commit()
     if row is None or row.revoked_at is not None:
         detail = (_("This token was revoked. Ask the service's administrator for a new one.")
                   if row is not None else
