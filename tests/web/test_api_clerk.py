@@ -127,6 +127,12 @@ def test_the_queue_filters_as_the_web_does(app: Flask, client: FlaskClient, made
     assert len(by_reference["items"]) == 1
     assert client.get(f"{API}/clerk/submissions?status=nonsense", headers=bearer(reader)).get_json()["items"]
     problem(client.get(f"{API}/clerk/submissions?page=0", headers=bearer(reader)), 422, "request.invalid")
+    still_missing = client.get(f"{API}/clerk/submissions?missing=citizenship", headers=bearer(reader)).get_json()
+    assert len(still_missing["items"]) == 1
+    assert client.get(f"{API}/clerk/submissions?missing=ds11", headers=bearer(reader)).get_json()["items"] == []
+    later = client.get(f"{API}/clerk/submissions?received_from=2999-01-01&sort=newest", headers=bearer(reader))
+    assert later.get_json()["items"] == []
+    problem(client.get(f"{API}/clerk/submissions?q=a%00b", headers=bearer(reader)), 422, "request.invalid")
     spanish = client.get(f"{API}/clerk/submissions?lang=es", headers=bearer(reader)).get_json()
     assert "Prueba de ciudadanía estadounidense" in " ".join(spanish["items"][0]["missing"])
 

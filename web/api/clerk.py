@@ -25,7 +25,7 @@ from web.clerk import queue as queue_filters
 from web.clerk import work
 from web.models import MOVES, ApiToken, DocumentRequest, StaffUser, Submission, WorkItem, db, utcnow
 
-TOKEN = [{"token": []}]
+TOKEN: list[dict[str, list[str]]] = [{"token": []}]
 PAGE_SIZE = 25
 
 

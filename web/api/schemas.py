@@ -29,8 +29,8 @@ class Open(ma.Schema):
 class Verbatim(fields.Nested):
     """Documented as the nested schema, sent exactly as it is (the library's own JSON)."""
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        return value
+    def _serialize(self, nested_obj: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        return nested_obj
 
 
 # --- Arguments -------------------------------------------------------------------------
@@ -44,7 +44,7 @@ FILES_DESCRIPTION = ("PDF, JPEG or PNG files. Put them in `files` and the checke
                      "its checklist item as `item-<id>` (for example `item-ds11`).")
 
 
-def _binary_list(description: str) -> fields.List:
+def _binary_list(description: str) -> fields.List[Any]:
     return fields.List(fields.String(metadata={"format": "binary"}), metadata={"description": description})
 
 

@@ -21,7 +21,7 @@ from web.citizen import packets
 from web.limits import limiter
 from web.models import Submission, db
 
-SECRET = [{"secret": []}]
+SECRET: list[dict[str, list[str]]] = [{"secret": []}]
 IDEMPOTENCY_SCOPE = "POST /api/v1/submissions"
 
 
