@@ -150,6 +150,9 @@ def test_a_token_moves_a_submission_as_a_clerk_would(app: Flask, client: FlaskCl
     assert reason["errors"][0]["field"] == "reason"
     problem(client.post(url, json={"to": "nowhere"}, headers=writer), 422, "request.invalid")
     problem(client.post(url, data="to=ready", headers=writer | {"Content-Type": "text/plain"}), 422)
+    broken = problem(client.post(url, data="{not json", headers=writer | {"Content-Type": "application/json"}),
+                     400, "http.bad_request")
+    assert broken["errors"] and broken["errors"][0]["field"].startswith("json")
     rejected = client.post(url, json={"to": "rejected", "reason": "The photo is not yours."}, headers=writer)
     assert rejected.get_json()["work"] == {**rejected.get_json()["work"], "status": "rejected",
                                            "reason": "The photo is not yours."}

@@ -110,24 +110,25 @@ def from_problem(problem: ApiProblem) -> Response:
 
 
 def _argument_errors(messages: Any) -> list[dict[str, str]]:
-    """webargs' nested ``{location: {field: [message]}}`` flattened to one entry per message."""
+    """webargs' nested ``{location: {field: [message]}}`` flattened to one entry per message; a
+    field is named by its path (``items[1]``), or by the location when the whole body is at fault."""
     found: list[dict[str, str]] = []
 
-    def walk(prefix: str, value: Any) -> None:
+    def walk(location: str, prefix: str, value: Any) -> None:
         if isinstance(value, Mapping):
             for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+                walk(location, f"{prefix}.{key}" if prefix else str(key), inner)
         elif isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
             for text in value:
-                found.append({"field": prefix, "code": "field.invalid", "message": text})
+                found.append({"field": prefix or location, "code": "field.invalid", "message": text})
         elif isinstance(value, list | tuple):
             for index, inner in enumerate(value):
-                walk(f"{prefix}[{index}]", inner)
+                walk(location, f"{prefix}[{index}]", inner)
         else:
-            found.append({"field": prefix, "code": "field.invalid", "message": str(value)})
+            found.append({"field": prefix or location, "code": "field.invalid", "message": str(value)})
 
     for location, fields in (messages or {}).items():
-        walk("", fields) if location in ("json", "query", "form", "files", "headers") else walk(location, fields)
+        walk(str(location), "", fields)
     return found
 
 
