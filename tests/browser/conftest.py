@@ -14,6 +14,7 @@ CHROMIUM = os.environ.get("INTAKE_CHROMIUM") or shutil.which("chromium") or "/us
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+STAFF_PASSWORD = "a-long-Passphrase-42"
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +44,36 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    from web import jobs
+
+    jobs.shutdown(app)
+
+
+@pytest.fixture
+def staffed_server(tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    """The real app on a free local port, as ``live_server``, with a clerk (ana@example.gov) and
+    a supervisor (sup@example.gov) of the passport service; yields the address and the app."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from web import create_app
+
+    app = create_app({"SECRET_KEY": "browser-test", "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+                      "STORAGE": str(tmp_path / "files"), "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade(directory=str(Path(app.root_path) / "migrations"))
+    runner = app.test_cli_runner()
+    for email, role in (("ana@example.gov", "clerk"), ("sup@example.gov", "supervisor")):
+        made = runner.invoke(args=["users", "create", email, "--name", email.split("@")[0].title(), "--role", role,
+                                   "--password", STAFF_PASSWORD])
+        assert made.exit_code == 0, made.output
+        assert runner.invoke(args=["users", "grant", email, "passport-first-time"]).exit_code == 0
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
     server.shutdown()
     thread.join(timeout=5)
     from web import jobs
