@@ -216,3 +216,28 @@ def test_the_export_has_the_web_columns_and_every_use_is_audited(app: Flask, cli
     with app.app_context():
         viewed = db.session.query(AuditEntry).filter_by(action="api_view").one()
         assert viewed.submission_id == 1 and viewed.user_id is None
+
+
+def test_waivers_apply_to_what_the_api_shows_and_to_ready(app: Flask, client: FlaskClient,
+                                                          made: dict[str, str]) -> None:
+    from web.models import Waiver
+
+    writer = bearer(token(app, "case system", "--scope", "write", "--service", PASSPORT))
+    url = f"{API}/clerk/submissions/{made['reference']}"
+    before = client.get(url, headers=writer).get_json()
+    assert before["status"] == "incomplete" and before["report"]["missing"]
+    with app.app_context():
+        for entry in before["report"]["missing"]:
+            db.session.add(Waiver(submission_id=1, kind="missing", target=f"{entry['kind']}:{entry['id']}",
+                                  reason="The office looks it up itself."))
+        db.session.commit()
+    after = client.get(url, headers=writer).get_json()
+    assert after["status"] == "complete" and after["report"]["missing"] == []
+    assert {w["reason"] for w in after["report"]["waived"]} == {"The office looks it up itself."}
+    citizen = client.get(f"{API}/submissions/{made['reference']}/report", headers={"Submission-Secret": made["secret"]})
+    assert citizen.get_json()["status"] == "complete"
+    queue = client.get(f"{API}/clerk/submissions", headers=writer).get_json()
+    assert queue["items"][0]["check_status"] == "complete" and queue["items"][0]["missing"] == []
+    assert client.post(f"{url}/status", json={"to": "in_review"}, headers=writer).status_code == 200
+    ready = client.post(f"{url}/status", json={"to": "ready"}, headers=writer)
+    assert ready.status_code == 200 and ready.get_json()["work"]["status"] == "ready"

@@ -18,7 +18,7 @@ from flask import current_app, g, make_response, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from web import jobs, references
+from web import jobs, references, waivers
 from web.api import bp, errors, schemas, shapes, tokens
 from web.api.problems import ApiProblem
 from web.clerk import queue as queue_filters
@@ -58,8 +58,11 @@ def queue(page: int = 1, **_args: Any) -> dict[str, Any]:
     filters = queue_filters.Filters.from_args(request.args)
     base, query = queue_filters.select_for(token.services, filters)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    shown = rows[:PAGE_SIZE]
+    summaries = queue_filters.summaries([s for s, _item in shown], g.lang)
     tokens.audit(token, "api_queue", None, filters=filters.as_args(), page=page)
-    answer = {"items": [shapes.queue_row(s, item, g.lang) for s, item in rows[:PAGE_SIZE]],
+    answer = {"items": [shapes.queue_row(s, item, summaries.get(s.id, queue_filters.Summary(s.status, ())))
+                        for s, item in shown],
               "counts": queue_filters.counts(base), "page": page, "more": len(rows) > PAGE_SIZE}
     db.session.commit()
     return answer
@@ -88,7 +91,8 @@ def detail(reference: str, **_args: Any) -> dict[str, Any]:
 @errors(400, 401, 403, 404, 409, 415, 422)
 def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> dict[str, Any]:
     """Move a submission, as a clerk would: new → in_review → needs_documents, ready or rejected.
-    Rejecting needs a reason; ready needs a complete check; a submission a clerk holds is theirs."""
+    Rejecting needs a reason; ready needs a complete check (once waivers are applied); a
+    submission a clerk holds is theirs."""
     token = tokens.current("write")
     submission = _submission(token, reference)
     item = work.work_item(submission)
@@ -104,7 +108,7 @@ def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> 
         raise ApiProblem(422, "work.reason", _("Say why you reject it: the citizen will read the reason."),
                          [{"field": "reason", "code": "field.required",
                            "message": _("Say why you reject it: the citizen will read the reason.")}])
-    if to == "ready" and submission.status != "complete":
+    if to == "ready" and waivers.status(submission) != "complete":
         raise ApiProblem(409, "work.not_complete", _(
             "The latest check is not complete. Request what is missing, or re-run the check."))
     item.status, item.reason, item.changed_at = to, reason, utcnow()
@@ -166,12 +170,14 @@ def export(**_args: Any) -> ResponseReturnValue:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["reference", "service", "status", "check", "received", "last_change", "held_by", "missing"])
-    for submission, item in db.session.execute(query):
-        latest = submission.checks[-1].report["en"] if submission.checks else {"missing": []}
+    rows = db.session.execute(query).all()
+    summaries = queue_filters.summaries([submission for submission, _item in rows], "en")
+    for submission, item in rows:
+        summary = summaries.get(submission.id, queue_filters.Summary(submission.status, ()))
         writer.writerow([references.display(submission.reference), submission.service_id, item.status,
-                         submission.status, submission.created_at.isoformat(timespec="minutes"),
+                         summary.status, submission.created_at.isoformat(timespec="minutes"),
                          item.changed_at.isoformat(timespec="minutes"), holders.get(item.claimed_by, ""),
-                         "; ".join(m["title"] for m in latest["missing"])])
+                         "; ".join(summary.missing)])
     tokens.audit(token, "api_export", None, filters=dict(request.args))
     db.session.commit()
     response = make_response(out.getvalue())

@@ -254,6 +254,13 @@ class UnrecognisedSchema(Open):
     message = fields.String(required=True)
 
 
+class WaivedSchema(Open):
+    kind = fields.String(required=True, metadata={"description": "missing or problem"})
+    target = fields.String(required=True)
+    title = fields.String(required=True)
+    reason = fields.String(required=True, metadata={"description": "Why the office set it aside"})
+
+
 class ReportSchema(Open):
     """The report of DESIGN.md section 4, exactly as ``intake.check(...).to_dict(lang)`` makes it."""
 
@@ -267,6 +274,9 @@ class ReportSchema(Open):
     missing = fields.List(fields.Nested(MissingSchema), required=True)
     unrecognised_files = fields.List(fields.Nested(UnrecognisedSchema), required=True)
     bring_in_person = fields.List(fields.String(), required=True)
+    waived = fields.List(fields.Nested(WaivedSchema), metadata={
+        "description": "Only for a stored submission: what a clerk set aside, with the reason. The report "
+                       "and its status are then as they read without those items."})
 
 
 # --- Submissions ----------------------------------------------------------------------

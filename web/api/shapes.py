@@ -14,8 +14,9 @@ from flask import current_app
 
 from intake import rules
 from intake.services import Condition, FieldSpec, FormSpec, Service
-from web import references
+from web import references, waivers
 from web.citizen import packets
+from web.clerk import queue
 from web.clerk import work as clerk_work
 from web.models import DocumentRequest, Submission, WorkItem, db
 
@@ -85,21 +86,23 @@ def work(item: WorkItem) -> dict[str, Any]:
 
 
 def submission(submission: Submission, service: Service, lang: str) -> dict[str, Any]:
+    """A submission as its citizen and clerks see it: the latest report with the clerks' waivers applied."""
+    report = waivers.report(submission, lang)
     return {
         "reference": submission.reference, "display_reference": references.display(submission.reference),
-        "service": submission.service_id, "status": submission.status,
+        "service": submission.service_id, "status": report["status"],
         "created_at": when(submission.created_at), "updated_at": when(submission.updated_at),
         "files": [{"id": f.id, "item": f.item, "name": f.name, "sha256": f.sha256, "size": f.size, "kind": f.kind,
                    "added_at": when(f.created_at)} for f in submission.current_files],
-        "report": submission.checks[-1].report[lang],
+        "report": report,
         "requests": requests(submission, service, lang),
         "work": work(clerk_work.work_item(submission)),
     }
 
 
-def queue_row(submission: Submission, item: WorkItem, lang: str) -> dict[str, Any]:
-    latest = submission.checks[-1].report[lang] if submission.checks else {"missing": []}
+def queue_row(submission: Submission, item: WorkItem, summary: queue.Summary) -> dict[str, Any]:
+    """One row of the queue, as the clerks' page shows it (waivers applied)."""
     return {"reference": submission.reference, "display_reference": references.display(submission.reference),
-            "service": submission.service_id, "check_status": submission.status, "work": work(item),
+            "service": submission.service_id, "check_status": summary.status, "work": work(item),
             "claimed": item.claimed_by is not None, "created_at": when(submission.created_at),
-            "missing": [m["title"] for m in latest["missing"]]}
+            "missing": list(summary.missing)}

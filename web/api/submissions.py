@@ -13,7 +13,7 @@ from flask import current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from web import jobs, references
+from web import jobs, references, waivers
 from web.api import bp, errors, idempotency, schemas, shapes, uploads
 from web.api.catalogue import known_service
 from web.api.problems import ApiProblem
@@ -126,8 +126,8 @@ def add_files(reference: str, **_form: Any) -> dict[str, Any]:
 @errors(401, 404, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
 def report(reference: str, **_args: Any) -> ResponseReturnValue:
-    """The report of the latest check, as stored."""
-    response = jsonify(_find(reference).checks[-1].report[g.lang])
+    """The report of the latest check, with what a clerk waived set aside (listed in ``waived``)."""
+    response = jsonify(waivers.report(_find(reference), g.lang))
     response.headers["Content-Language"] = g.lang
     return response
 
