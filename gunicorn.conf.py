@@ -27,3 +27,5 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("INTAKE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+# No control socket in the home folder: nothing to clash with when several servers run.
+control_socket_disable = True

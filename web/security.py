@@ -4,12 +4,15 @@ deadline for reading request bodies, whatever server runs the app."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Request, Response, abort, request
 from werkzeug.exceptions import RequestTimeout
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -19,7 +22,25 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
+class UploadRequest(Request):
+    """A request that closes every temporary file its form parsing opened, even when parsing
+    stopped half-way (too many parts, too many bytes, a body too slow): Werkzeug only closes
+    the files of a form it finished, and the others would linger until garbage collection."""
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> Any:
+        stream = super()._get_file_stream(total_content_length, content_type, filename, content_length)
+        self.__dict__.setdefault("_opened", []).append(stream)
+        return stream
+
+    def close(self) -> None:
+        super().close()
+        for stream in self.__dict__.pop("_opened", []):
+            stream.close()
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = UploadRequest
     production = app.config["ENV"] == "production"
     app.wsgi_app = BodyDeadline(app.wsgi_app, float(app.config["BODY_SECONDS"]),  # type: ignore[method-assign]
                                 float(app.config["SOCKET_SECONDS"]))
@@ -47,7 +68,13 @@ def init_app(app: Flask) -> None:
 
 
 class BodyDeadline:
-    """WSGI middleware: the request body must arrive within ``seconds`` of the request start."""
+    """WSGI middleware: the request body must arrive within ``seconds`` of the request start.
+
+    Reads are checked against the deadline between calls. Under gunicorn one read can wait
+    for many small packets (a body trickled at 1 KB/s), so a timer also shuts the socket's
+    reading side at the deadline: the blocked read returns at once and the request ends with
+    408. No single packet may take longer than ``socket_seconds`` either.
+    """
 
     def __init__(self, app: Callable[..., Iterable[bytes]], seconds: float, socket_seconds: float) -> None:
         self.app = app
@@ -56,10 +83,24 @@ class BodyDeadline:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         sock = environ.get("gunicorn.socket")
-        if sock is not None:
-            sock.settimeout(self.socket_seconds)
+        has_body = environ.get("CONTENT_LENGTH", "0") not in ("", "0") or \
+            environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
         environ["wsgi.input"] = _DeadlineStream(environ["wsgi.input"], time.monotonic() + self.seconds)
-        return self.app(environ, start_response)
+        if sock is None or not has_body:
+            return self.app(environ, start_response)
+        sock.settimeout(self.socket_seconds)
+        timer = threading.Timer(self.seconds, _stop_reading, (sock,))
+        timer.daemon = True
+        timer.start()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            timer.cancel()
+
+
+def _stop_reading(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RD)
 
 
 class _DeadlineStream:
@@ -79,6 +120,9 @@ class _DeadlineStream:
             data = getattr(self._stream, method)(*args)
         except TimeoutError:
             raise RequestTimeout() from None
+        except Exception:
+            self._check()
+            raise
         self._check()
         return data
 
