@@ -111,3 +111,25 @@ def test_a_field_with_a_problem_is_marked_on_its_page(app: Flask, staff: dict[st
     fields = parse_qs(urlsplit(marked[0]["src"]).query)["field"]
     problem_rows = page.find_all("dt", class_="has-problem")
     assert fields and problem_rows
+
+
+def test_no_picture_outlives_its_file(app: Flask, staff: dict[str, str], filled: Callable[..., bytes]) -> None:
+    from pathlib import Path
+
+    from web import storage
+    from web.clerk import images
+
+    reference = submission(app, filled)
+    ana = sign_in(app, "ana@example.gov")
+    url = f"/clerk/s/{reference}/files/{_file_id(app, reference)}/pages/5.png"
+    assert ana.get(url).status_code == 200
+    with app.app_context():
+        sha256 = db.session.query(Submission).filter_by(reference=reference).one().files[0].sha256
+        folder = Path(app.config["STORAGE"]) / "page-cache" / sha256[:2] / sha256
+        assert any(folder.iterdir())
+        images.forget(sha256)
+        assert not folder.exists()
+        assert ana.get(url).status_code == 200 and folder.exists(), "drawn again while the file is stored"
+        storage.from_config(app.config["STORAGE"]).delete(sha256)
+    assert ana.get(url).status_code == 404
+    assert not folder.exists()

@@ -2,9 +2,10 @@
 detail page can show the values the checker read beside the page they came from.
 
 Both come from the sandbox worker (``jobs.sandbox()``): the web process never parses or
-draws an upload itself. Both are kept in a cache folder beside the stored files, named by a
-hash of what they were made from (the file's sha256, the page, the marked boxes, the scale),
-so each is made once however often clerks look.
+draws an upload itself. Both are kept in a cache folder beside the stored files, one folder
+per file (named by its sha256, so :func:`forget` removes them with the file), each entry
+named by a hash of what it was made from (the page, the marked boxes, the scale), so each
+is made once however often clerks look. A picture is only served while its file is stored.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,34 +37,43 @@ class NoPicture(Exception):
 
 
 class _Cache:
-    """Files named by a hex key, written whole (temporary name, then rename) so a reader never
-    sees half a picture."""
+    """What was made from one stored file, in a folder named by the file's sha256 (so it all goes
+    when the file does: :func:`forget`), each entry named by a hex key and written whole
+    (temporary name, then rename) so a reader never sees half a picture."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / key
+    def folder(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError("not a sha256 hex digest")
+        return self.root / sha256[:2] / sha256
 
-    def get(self, key: str) -> bytes | None:
-        path = self._path(key)
+    def get(self, sha256: str, key: str) -> bytes | None:
+        path = self.folder(sha256) / key
         return path.read_bytes() if path.is_file() else None
 
-    def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+    def put(self, sha256: str, key: str, data: bytes) -> None:
+        folder = self.folder(sha256)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.replace(tmp, path)
+            os.replace(tmp, folder / key)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
 
-def _cache() -> _Cache:
-    return _Cache(Path(current_app.config["STORAGE"]) / "page-cache")
+def _cache(location: str | None = None) -> _Cache:
+    return _Cache(Path(location or current_app.config["STORAGE"]) / "page-cache")
+
+
+def forget(sha256: str, location: str | None = None) -> None:
+    """Delete every picture and layout made from a stored file: call it when the file is deleted,
+    so no picture of a page outlives the upload it shows."""
+    shutil.rmtree(_cache(location).folder(sha256), ignore_errors=True)
 
 
 def _key(*parts: Any) -> str:
@@ -92,8 +103,11 @@ def layout(stored: SubmissionFile) -> Layout | None:
     that cannot be drawn."""
     if stored.kind != "pdf":
         return None
-    key, cache = _key("layout", stored.sha256, _DRAWING), _cache()
-    cached = cache.get(key)
+    if not storage.from_config(current_app.config["STORAGE"]).exists(stored.sha256):
+        forget(stored.sha256)
+        return None
+    key, cache = _key("layout", _DRAWING), _cache()
+    cached = cache.get(stored.sha256, key)
     if cached is not None:
         data = json.loads(cached)
     else:
@@ -107,7 +121,7 @@ def layout(stored: SubmissionFile) -> Layout | None:
             data = {"pages": form.page_count,
                     "widgets": {f.name: [[w.page, list(w.rect)] for w in f.widgets if w.page and w.rect]
                                 for f in form.fields}}
-        cache.put(key, json.dumps(data).encode())
+        cache.put(stored.sha256, key, json.dumps(data).encode())
     if not data["pages"]:
         return None
     return Layout(data["pages"], {name: [(page, rect) for page, rect in where]
@@ -131,8 +145,8 @@ def picture(submission: Submission, service: Service, stored: SubmissionFile, pa
     spec = _form_of(submission, service, stored) if fields else None
     rects = sorted(rect for fid in fields if spec and fid in spec.fields
                    for rect in found.rects(spec.fields[fid].sources, page))
-    key, cache = _key("page", stored.sha256, page, rects, SCALE, _DRAWING), _cache()
-    cached = cache.get(key)
+    key, cache = _key("page", page, rects, SCALE, _DRAWING), _cache()
+    cached = cache.get(stored.sha256, key)
     if cached is not None:
         return cached
     try:
@@ -140,7 +154,7 @@ def picture(submission: Submission, service: Service, stored: SubmissionFile, pa
         png = jobs.sandbox().render(_blob(stored), page, highlight=boxes, scale=SCALE)
     except IntakeError as exc:
         raise NoPicture(page) from exc
-    cache.put(key, png)
+    cache.put(stored.sha256, key, png)
     return png
 
 
