@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import intake
 from tests import shared_corpus
@@ -124,6 +126,21 @@ def test_the_status_rule_is_the_librarys_for_real_packets(corpus: Path, filled: 
         assert waivers.status_of(report.to_dict()) == report.status
         seen.add(report.status)
     assert len(seen) >= 2
+
+
+RANK = {"complete": 0, "incomplete": 1, "invalid": 2}
+CHOICES = [(w.kind, w.target) for w in waivers.waivable(_report())]
+
+
+@given(st.sets(st.sampled_from(CHOICES)), st.sets(st.sampled_from(CHOICES)))
+def test_waiving_more_never_makes_a_report_worse_and_applying_twice_changes_nothing(
+        some: set[tuple[str, str]], more: set[tuple[str, str]]) -> None:
+    fewer, status = waivers.apply(_report(), [Given(kind, target) for kind, target in some])
+    _more, status_more = waivers.apply(_report(), [Given(kind, target) for kind, target in some | more])
+    assert RANK[status_more] <= RANK[status]
+    again, status_again = waivers.apply(fewer, [Given(kind, target) for kind, target in some])
+    assert status_again == status and again["missing"] == fewer["missing"]
+    assert len(fewer["waived"]) == len(some) and {w["target"] for w in fewer["waived"]} == {t for _k, t in some}
 
 
 @pytest.mark.parametrize("target", ["x" * 300])
