@@ -43,6 +43,7 @@ def test_a_clerk_waives_a_missing_document_with_a_reason_and_it_shows_as_waived(
     page = ana.follow(response)
     waived = page.find("ul", class_="waived")
     assert waived is not None and "Proof of U.S. citizenship" in waived.get_text() and REASON in waived.get_text()
+    assert "(Ana, " in waived.get_text(), "who waived it, and when"
     assert CITIZENSHIP not in _options(page)
     assert "Proof of U.S. citizenship" not in page.find("ul", class_="missing").get_text()
     with app.app_context():

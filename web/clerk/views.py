@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from intake.services import Service
+from intake.words import Words
 from web import accounts, jobs, references, storage, waivers
 from web.clerk import bp, images, work
 from web.clerk import queue as queue_filters
@@ -150,7 +152,7 @@ def queue() -> str:
              for item_id, title in _item_titles(catalogue[sid]).items()}
     return render_template("clerk/queue.html", rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=page,
                            counts=counts, services=visible, catalogue=catalogue, holders=holders,
-                           filters=filters, args=filters.as_args(), items=items, sorts=queue_filters.SORTS,
+                           filters=filters, args=filters.as_args(), items=items,
                            summaries=queue_filters.summaries([s for s, _i in rows[:PAGE_SIZE]], g.lang),
                            expired=work.expired, age=_age, statuses=STATUSES, display=references.display)
 
@@ -160,7 +162,7 @@ def _age(when: Any) -> str:
     return str(format_timedelta(utcnow() - when, threshold=1.0))
 
 
-def _item_titles(service: Any) -> dict[str, Any]:
+def _item_titles(service: Service) -> dict[str, Words]:
     return {f.id: f.title for f in service.forms} | {d.id: d.title for d in service.documents}
 
 
@@ -182,7 +184,8 @@ def detail(reference: str) -> str:
                            holder=db.session.get(StaffUser, item.claimed_by) if item.claimed_by else None,
                            requests=db.session.query(DocumentRequest).filter_by(submission_id=submission.id).all(),
                            audit_rows=audit_rows, display=references.display, moves=work.MOVES[item.status],
-                           waivable=waivers.waivable(report), waivers=waivers.of(submission), names=names,
+                           waivable=waivers.waivable(report), names=names,
+                           waived_by={(w.kind, w.target): w for w in waivers.of(submission)},
                            views=images.form_views(submission, service, report, g.lang),
                            item_titles={k: v.get(g.lang) for k, v in _item_titles(service).items()})
 
