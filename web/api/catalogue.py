@@ -29,36 +29,43 @@ def known_service(service_id: str, field: str = "service") -> Service:
 
 
 @bp.get("/services")
-@bp.doc(tags=["services"], summary="The services", security=[])
+@bp.doc(tags=["services"], security=[])
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.ServiceListSchema)
 @errors(422)
 def services(**_args: Any) -> dict[str, Any]:
-    """Every service this office checks, in the requested language."""
+    """The services.
+
+    Every service this office checks, in the requested language."""
     return {"lang": g.lang, "services": [service_summary(s, g.lang) for s in jobs.services().values()]}
 
 
 @bp.get("/services/<service_id>")
-@bp.doc(tags=["services"], summary="One service's checklist", security=[])
+@bp.doc(tags=["services"], security=[])
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.ServiceSchema)
 @errors(404, 422)
 def service(service_id: str, **_args: Any) -> dict[str, Any]:
-    """The checklist: forms and their fields (labels, types, limits), documents, the conditions
+    """One service's checklist.
+
+    The checklist: forms and their fields (labels, types, limits), documents, the conditions
     that make an item needed, what to bring to the visit, and the upload limits."""
     return service_shape(known_service(service_id, "service_id"), g.lang)
 
 
 @bp.post("/checks")
-@bp.doc(tags=["checks"], summary="Check files without storing them", security=[])
+@bp.doc(tags=["checks"], security=[])
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.arguments(schemas.CheckForm, location="form", content_type="multipart/form-data", as_kwargs=True)
 @bp.response(200, schemas.ReportSchema)
 @errors(404, 413, 415, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
 def check(**form: Any) -> ResponseReturnValue:
-    """The report of DESIGN.md section 4 for a service and files, exactly as the library, the
-    CLI and the web form give it. Nothing is stored."""
+    """Check files without storing them.
+
+    The report for a service and files (status, forms with their values and problems,
+    documents, what is missing, files we could not place, what to bring), exactly as the
+    library, the CLI and the web form give it. Nothing is stored."""
     service = known_service(str(form.get("service", "")))
     incoming = uploads.read(service)
     report = packets.check_new(service, incoming)

@@ -47,12 +47,14 @@ def _held_by_clerk(item: WorkItem) -> bool:
 
 
 @bp.get("/clerk/submissions")
-@bp.doc(tags=["clerk"], summary="The queue", security=TOKEN)
+@bp.doc(tags=["clerk"], security=TOKEN)
 @bp.arguments(schemas.QueueArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.QueueSchema)
 @errors(401, 422)
 def queue(page: int = 1, **_args: Any) -> dict[str, Any]:
-    """The submissions of the token's services, oldest first, with the web queue's filters
+    """The queue.
+
+    The submissions of the token's services, oldest first, with the web queue's filters
     (``service``, ``status``, ``q``) and the count in each status."""
     token = tokens.current("read")
     filters = queue_filters.Filters.from_args(request.args)
@@ -69,12 +71,14 @@ def queue(page: int = 1, **_args: Any) -> dict[str, Any]:
 
 
 @bp.get("/clerk/submissions/<reference>")
-@bp.doc(tags=["clerk"], summary="Read a submission", security=TOKEN)
+@bp.doc(tags=["clerk"], security=TOKEN)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.SubmissionSchema)
 @errors(401, 404, 422)
 def detail(reference: str, **_args: Any) -> dict[str, Any]:
-    """A submission with its files, latest report, queue status and the requests made."""
+    """Read a submission.
+
+    A submission with its files, latest report, queue status and the requests made."""
     token = tokens.current("read")
     submission = _submission(token, reference)
     answer = shapes.submission(submission, jobs.services()[submission.service_id], g.lang)
@@ -84,13 +88,15 @@ def detail(reference: str, **_args: Any) -> dict[str, Any]:
 
 
 @bp.post("/clerk/submissions/<reference>/status")
-@bp.doc(tags=["clerk"], summary="Change the queue status", security=TOKEN)
+@bp.doc(tags=["clerk"], security=TOKEN)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.arguments(schemas.StatusChange, as_kwargs=True)
 @bp.response(200, schemas.SubmissionSchema)
 @errors(400, 401, 403, 404, 409, 415, 422)
 def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> dict[str, Any]:
-    """Move a submission, as a clerk would: new → in_review → needs_documents, ready or rejected.
+    """Change the queue status.
+
+    Move a submission, as a clerk would: new → in_review → needs_documents, ready or rejected.
     Rejecting needs a reason; ready needs a complete check (once waivers are applied); a
     submission a clerk holds is theirs."""
     token = tokens.current("write")
@@ -118,14 +124,16 @@ def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> 
 
 
 @bp.post("/clerk/submissions/<reference>/requests")
-@bp.doc(tags=["clerk"], summary="Ask the citizen for documents", security=TOKEN)
+@bp.doc(tags=["clerk"], security=TOKEN)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.arguments(schemas.DocumentRequestIn, as_kwargs=True)
 @bp.response(201, schemas.RequestListSchema)
 @errors(400, 401, 403, 404, 409, 415, 422)
 def request_documents(reference: str, items: list[str], clerk: str, note: str | None = None,
                       **_args: Any) -> dict[str, Any]:
-    """Ask for checklist items; the citizen sees the request when they come back, and the
+    """Ask the citizen for documents.
+
+    Ask for checklist items; the citizen sees the request when they come back, and the
     submission moves to needs_documents. The request is made for a staff member who may see
     the service, named by email."""
     token = tokens.current("write")
@@ -158,12 +166,14 @@ def request_documents(reference: str, items: list[str], clerk: str, note: str | 
 
 
 @bp.get("/clerk/export.csv")
-@bp.doc(tags=["clerk"], summary="The filtered queue as CSV", security=TOKEN)
+@bp.doc(tags=["clerk"], security=TOKEN)
 @bp.arguments(schemas.ExportArgs, location="query", as_kwargs=True)
 @bp.response(200, {"type": "string"}, content_type="text/csv", description="One row per submission")
 @errors(401, 422)
 def export(**_args: Any) -> ResponseReturnValue:
-    """The same columns as the clerks' CSV export, for the agency's own tracking."""
+    """The filtered queue as CSV.
+
+    The same columns as the clerks' CSV export, for the agency's own tracking."""
     token = tokens.current("read")
     _base, query = queue_filters.select_for(token.services, queue_filters.Filters.from_args(request.args))
     holders = {u.id: u.email for u in db.session.query(StaffUser)}

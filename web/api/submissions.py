@@ -42,15 +42,20 @@ def _find(reference: str) -> Submission:
 
 
 @bp.post("/submissions")
-@bp.doc(tags=["submissions"], summary="Send files in: a stored, checked submission", security=[])
+@bp.doc(tags=["submissions"], security=[])
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.arguments(schemas.IdempotencyHeader, location="headers", as_kwargs=True)
 @bp.arguments(schemas.SubmissionForm, location="form", content_type="multipart/form-data", as_kwargs=True)
-@bp.response(201, schemas.NewSubmissionSchema)
+@bp.response(201, schemas.NewSubmissionSchema, headers={
+    "Location": {"description": "The submission's address", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {"description": "true when this is the stored answer to an earlier request with the "
+                                           "same Idempotency-Key", "schema": {"type": "string"}}})
 @errors(404, 409, 413, 415, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
 def create(**form: Any) -> ResponseReturnValue:
-    """A submission with its files and first report. The answer holds the reference code and
+    """Send files in: a stored, checked submission.
+
+    A submission with its files and first report. The answer holds the reference code and
     the secret, shown only here. With an ``Idempotency-Key``, a retry returns this same answer."""
     service = known_service(str(form.get("service", "")))
     incoming = uploads.read(service)
@@ -86,26 +91,30 @@ def create(**form: Any) -> ResponseReturnValue:
 
 
 @bp.get("/submissions/<reference>")
-@bp.doc(tags=["submissions"], summary="Read a submission", security=SECRET)
+@bp.doc(tags=["submissions"], security=SECRET)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.SubmissionSchema)
 @errors(401, 404, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
 def read(reference: str, **_args: Any) -> dict[str, Any]:
-    """Its files, its latest report, where it is in the office's queue and what the clerk asked for."""
+    """Read a submission.
+
+    Its files, its latest report, where it is in the office's queue and what the clerk asked for."""
     submission = _find(reference)
     return shapes.submission(submission, jobs.services()[submission.service_id], g.lang)
 
 
 @bp.post("/submissions/<reference>/files")
-@bp.doc(tags=["submissions"], summary="Add or replace files", security=SECRET)
+@bp.doc(tags=["submissions"], security=SECRET)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.arguments(schemas.FilesForm, location="form", content_type="multipart/form-data", as_kwargs=True)
 @bp.response(200, schemas.SubmissionSchema)
 @errors(401, 404, 413, 415, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
 def add_files(reference: str, **_form: Any) -> dict[str, Any]:
-    """New files, checked again with the ones already there. Name an item in ``replace`` to have
+    """Add or replace files.
+
+    New files, checked again with the ones already there. Name an item in ``replace`` to have
     the new files for that item take the place of the earlier ones."""
     submission = _find(reference)
     service = jobs.services()[submission.service_id]
@@ -120,25 +129,29 @@ def add_files(reference: str, **_form: Any) -> dict[str, Any]:
 
 
 @bp.get("/submissions/<reference>/report")
-@bp.doc(tags=["submissions"], summary="The latest report", security=SECRET)
+@bp.doc(tags=["submissions"], security=SECRET)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.ReportSchema)
 @errors(401, 404, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
 def report(reference: str, **_args: Any) -> ResponseReturnValue:
-    """The report of the latest check, with what a clerk waived set aside (listed in ``waived``)."""
+    """The latest report.
+
+    The report of the latest check, with what a clerk waived set aside (listed in ``waived``)."""
     response = jsonify(waivers.report(_find(reference), g.lang))
     response.headers["Content-Language"] = g.lang
     return response
 
 
 @bp.get("/submissions/<reference>/requests")
-@bp.doc(tags=["submissions"], summary="What the office asked for", security=SECRET)
+@bp.doc(tags=["submissions"], security=SECRET)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.RequestListSchema)
 @errors(401, 404, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
 def asked(reference: str, **_args: Any) -> dict[str, Any]:
-    """The clerk's requests for documents, newest first."""
+    """What the office asked for.
+
+    The clerk's requests for documents, newest first."""
     submission = _find(reference)
     return {"requests": shapes.requests(submission, jobs.services()[submission.service_id], g.lang)}
