@@ -41,6 +41,10 @@ _INLINE_END = re.compile(rb"\sEI(?=\s|$)")
 _INLINE_SIZE = re.compile(rb"/(W|Width|H|Height)\s+(\d+)")
 _CMAP_BLOCK = re.compile(rb"begin(bf|cid)range(.*?)end\1range", re.DOTALL)
 _CMAP_RANGE = re.compile(rb"<([0-9A-Fa-f\s]+)>\s*<([0-9A-Fa-f\s]+)>\s*(?:<[0-9A-Fa-f\s]*>|\[[^\]]*\]|\d+)")
+_RAW_OBJECT = re.compile(rb"(?<![\d.])(\d{1,7})\s+(\d{1,5})\s+obj\b")
+_RAW_REFERENCE = re.compile(rb"(?<![\d.])(\d{1,7})\s+(\d{1,5})\s+R\b")
+_CATALOG = re.compile(rb"(?<![\d.])(\d{1,7})\s+(\d{1,5})\s+obj\s*<<(?:(?!endobj).){0,4000}?/Type\s*/Catalog\b",
+                      re.DOTALL)
 _NEGATIVE_LENGTH = re.compile(rb"/Length\s+-\d")
 _SFNT = (b"\x00\x01\x00\x00", b"true", b"OTTO")
 
@@ -64,6 +68,28 @@ def check_bytes(data: bytes) -> None:
     """
     if _NEGATIVE_LENGTH.search(data):
         raise DamagedFileError("a stream declares a negative length")
+
+
+def with_trailer(data: bytes) -> bytes | None:
+    """A file of whole objects with no cross-reference and no trailer, given a trailer naming
+    its catalogue, so pypdf rebuilds the rest by scanning (as for wrong offsets); None when
+    the file has a trailer of its own or no catalogue.
+
+    Only a file that holds every object it refers to is worth reading: one cut off mid-upload
+    refers to objects that never arrived, and that is damage, not something to repair.
+    """
+    if b"startxref" in data or b"trailer" in data:
+        return None
+    catalog = _CATALOG.search(data)
+    if catalog is None:
+        return None
+    defined = {(int(n), int(g)) for n, g in _RAW_OBJECT.findall(data)}
+    referenced = {(int(n), int(g)) for n, g in _RAW_REFERENCE.findall(data)}
+    if referenced - defined:
+        raise DamagedFileError("the file is cut short: it refers to parts that are not in it")
+    size = max(n for n, _ in defined) + 1
+    return data + b"\ntrailer\n<< /Root %s %s R /Size %d >>\nstartxref\n0\n%%%%EOF\n" % (
+        catalog.group(1), catalog.group(2), size)
 
 
 def count_pages(reader: PdfReader, limits: Limits) -> int:

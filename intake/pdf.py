@@ -9,6 +9,7 @@ classes, stops at this boundary and becomes an :class:`intake.IntakeError` or a 
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import threading
@@ -21,7 +22,7 @@ from typing import Any, Literal
 
 import pypdf
 from pypdf import PdfReader
-from pypdf.errors import LimitReachedError
+from pypdf.errors import LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from intake import _acroform, _hazards, _xfa
@@ -356,6 +357,12 @@ def _open(upload: Upload, limits: Limits) -> tuple[PdfReader, bool]:
         if any(frame.name == "_handle_encryption" for frame in traceback.extract_tb(exc.__traceback__)):
             raise EncryptedFileError(f"locked in a way we cannot open: {exc}"[:300]) from exc
         raise
+    except PdfReadError:
+        rebuilt = _hazards.with_trailer(upload.data)
+        if rebuilt is None:
+            raise
+        _log.info("no trailer in %s: rebuilt from its objects", upload.sha256[:12])
+        reader = PdfReader(io.BytesIO(rebuilt), strict=False)
     _hazards.check_bytes(upload.data)
     if "/Root" not in reader.trailer:
         raise DamagedFileError("the file does not say where its content starts")
@@ -512,8 +519,6 @@ def _disguised(form: PdfForm, already: set[str]) -> list[Problem]:
 
 def _extract_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, str]:
     """pdfplumber first; pypdf's extractor when pdfplumber cannot see pages pypdf repairs."""
-    import io
-
     import pdfplumber
 
     texts: dict[int, str] = {}
@@ -531,8 +536,6 @@ def _extract_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, st
 
 
 def _pypdf_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, str]:
-    import io
-
     out = {p: "" for p in pages}
     try:
         with _parsing(limits):

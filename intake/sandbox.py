@@ -171,6 +171,10 @@ class Sandbox:
                                           seconds=round(self.wall_seconds, 1))
                 raise TooComplexError("the file took too much memory or time to read")
             self._measure()
+            if reply[0] != "ok" and reply[3].get("variant") == "memory":
+                self.replaced += 1  # a worker that ran out of memory once is not trusted again
+                self._kill()
+                self._start()
         if reply[0] == "ok":
             return reply[1]
         _, code, message, params = reply
@@ -269,7 +273,7 @@ def _worker(settings: str) -> None:
         except FileProblemError as exc:
             _send(replies, ("refused", exc.code, str(exc), dict(exc.params)))
         except MemoryError:
-            _send(replies, ("refused", TooComplexError.code, "the file needs too much memory", {}))
+            _send(replies, ("refused", TooComplexError.code, "the file needs too much memory", {"variant": "memory"}))
 
 
 def _render(request: tuple[bytes, int, tuple[Rect, ...], float], file_limits: Limits) -> tuple[Any, ...]:

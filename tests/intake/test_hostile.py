@@ -31,7 +31,6 @@ REPORT = ROOT / "test-output" / "library-hostile.json"
 # file.x" in its note), and why. Every other entry must get its first outcome.
 SECOND_OUTCOMES = {
     "junk_before_header.pdf": ("accept", "readers accept a header within the first kilobyte; flagged file.repaired"),
-    "no_xref_no_trailer.pdf": ("file.damaged", "pypdf cannot rebuild a file with no trailer at all"),
     "xref_prev_cycle.pdf": ("accept", "the first cross-reference section is complete; flagged file.repaired"),
     "xref_stream_prev_cycle.pdf": ("accept", "each cross-reference stream is complete; flagged file.repaired"),
     "xref_self_prev.pdf": ("accept", "the one section is complete; flagged file.repaired"),
@@ -109,7 +108,7 @@ def test_each_hostile_file_gets_the_outcome_its_entry_expects(hostile: Any, work
     elapsed = time.monotonic() - started
     hung = got == "file.too_complex" and form is None and params.get("variant") == "time"
     measured[entry_name] = {"outcome": got, "seconds": round(elapsed, 3), "hung": hung,
-                            "crashed": worker.replaced > replaced and not hung,
+                            "crashed": worker.replaced > replaced and params.get("variant") not in ("time", "memory"),
                             "peak_worker_mb": round(worker.peak_memory_mb, 1)}
 
     first, allowed = _outcomes(expected)
