@@ -19,9 +19,12 @@ from web import references
 from web.models import AuditEntry, ServiceGrant, StaffUser, Submission, db
 
 READERS = ("supervisor", "admin")
-# What the clerk side writes; the filter offers these, and takes any other action named in the address.
-ACTIONS = ("sign_in", "sign_out", "sign_out_everywhere", "view", "denied", "claim", "release", "status",
-           "note", "request_documents", "recheck", "waive", "download", "page_image", "export", "audit_export")
+
+
+def actions() -> list[str]:
+    """Every action the trail holds, for the filter's choices: the clerk pages, the API, the
+    citizen side and the commands all write to it, so the list comes from the trail itself."""
+    return sorted(action for (action,) in db.session.execute(select(AuditEntry.action).distinct()))
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -35,7 +35,7 @@ def audit() -> str:
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     people = auditlog.readable_users(user)
     return render_template("clerk/audit.html", rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=page,
-                           filters=filters, args=filters.as_args(), people=people, actions=auditlog.ACTIONS,
+                           filters=filters, args=filters.as_args(), people=people, actions=auditlog.actions(),
                            display=references.display)
 
 
