@@ -209,7 +209,9 @@ def test_uploads_and_lookups_are_rate_limited_with_problems(another_app: Callabl
         codes = [send(client, "/checks", files(service=PASSPORT, files=[(b"", "e.pdf")])).status_code
                  for _ in range(3)]
         assert codes == [422, 422, 429]
-        problem(send(client, "/checks", files(service=PASSPORT)), 429, "http.too_many_requests")
+        limited_answer = send(client, "/checks", files(service=PASSPORT))
+        problem(limited_answer, 429, "http.too_many_requests")
+        assert 1 <= int(limited_answer.headers["Retry-After"]) <= 60
         lookups = [client.get(f"{API}/submissions/ACD-EFG-HJK", headers={"Submission-Secret": "x"}).status_code
                    for _ in range(3)]
         assert lookups == [404, 404, 429]

@@ -148,9 +148,7 @@ def from_http(error: HTTPException) -> Response:
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="intake"'
     if status == 429:
-        retry = getattr(error, "retry_after", None)
-        if retry:
-            headers["Retry-After"] = str(retry)
+        headers["Retry-After"] = str(_seconds_to_wait())
     return response(status, code, detail, errors, headers)
 
 
@@ -163,3 +161,13 @@ def _refused_upload() -> str:
     if request.method == "POST":
         packets.refuse_request(code, None)
     return code
+
+
+def _seconds_to_wait() -> int:
+    """How long until the limit that was hit lets a request through again."""
+    import time
+
+    from web.limits import limiter
+
+    hit = limiter.current_limit
+    return max(1, int(hit.reset_at - time.time())) if hit is not None else 60
