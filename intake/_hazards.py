@@ -140,6 +140,8 @@ def check_pages(reader: PdfReader, limits: Limits) -> None:
 
 def _check_box(page: DictionaryObject, number: int, limits: Limits) -> None:
     box = deref(page.get("/MediaBox"))
+    if box is None:  # no size anywhere up the tree: readers assume letter, and so do we
+        return
     if not isinstance(box, ArrayObject) or len(box) != 4:
         raise DamagedFileError("a page has no usable size", page=number)
     try:

@@ -1,10 +1,14 @@
 """Read a PDF form: its fields (AcroForm and XFA), its text layer, and what is wrong with it.
 
-The only public door to pypdf and pdfplumber (its private helpers ``_acroform`` and
-``_xfa`` do the walking). Fields come from pypdf alone; pdfplumber is imported and run only
-when someone asks for page text. Every exception a parser raises, including the
-``RecursionError``, ``OverflowError`` and ``NotImplementedError`` that escape pypdf's own
-classes, stops at this boundary and becomes an :class:`intake.IntakeError` or a problem.
+The only public door to pypdf and pdfplumber (its private helpers ``_acroform``, ``_xfa``
+and ``_hazards`` do the walking). Fields come from pypdf alone, under tight pypdf limits
+taken from :class:`Limits`; every page's boxes, content, images and fonts are checked
+(``_hazards``) before anything else reads them, and pdfplumber is imported and run only
+when someone asks for page text, so it never sees a file that failed those checks.
+
+Every exception a parser raises, including the ``RecursionError``, ``OverflowError`` and
+``NotImplementedError`` that escape pypdf's own classes, stops at this boundary and
+becomes an :class:`intake.IntakeError` or a problem.
 """
 
 from __future__ import annotations
