@@ -60,11 +60,6 @@ class Incoming:
     anchors: dict[str, str] = field(default_factory=dict)
 
     @property
-    def errors(self) -> list[tuple[str, str]]:
-        """The refusals as (anchor, message) pairs, as the error summary shows them."""
-        return [(r.anchor, r.message) for r in self.refused]
-
-    @property
     def size(self) -> int:
         return sum(upload.size for _item, upload in self.files)
 
@@ -123,17 +118,9 @@ def collect(form_files: dict[str, list[FileStorage]], service: Service,
             sha256 = hashlib.sha256(data).hexdigest() if size is not None else None
             name = _unique(display_name(upload.filename or ""), sha256, names)
 
-            def refuse(code: str, message: str) -> None:
-                incoming.refused.append(Refusal(code, key, message, item, sha256, size))  # noqa: B023
-
-            if len(data) > limit:
-                refuse("file.too_large", _("%(name)s is too big. Each file can be up to %(mb)s MB.",
-                                           name=name, mb=limit // MB))
-            elif not data:
-                refuse("file.empty", _("%(name)s is empty. Save it again and upload the new copy.", name=name))
-            elif intake.sniff(data) not in ACCEPTED:
-                refuse("file.not_pdf", _("%(name)s is not a PDF, JPEG or PNG file. Save it as one of those and "
-                                         "upload it again.", name=name))
+            refusal = _refusal(data, name, limit)
+            if refusal is not None:
+                incoming.refused.append(Refusal(refusal[0], key, refusal[1], item, sha256, size))
             else:
                 incoming.files.append((item, intake.Upload(name, data)))
                 incoming.anchors[name] = key
@@ -145,6 +132,18 @@ def collect(form_files: dict[str, list[FileStorage]], service: Service,
             "Together, these files are bigger than %(mb)s MB, the most we can take at once. Upload fewer "
             "files now and add the rest afterwards.", mb=config["MAX_PACKET_MB"])))
     return incoming
+
+
+def _refusal(data: bytes, name: str, limit: int) -> tuple[str, str] | None:
+    """The code and words for a file refused before parsing, with the codes the library uses."""
+    if len(data) > limit:
+        return "file.too_large", _("%(name)s is too big. Each file can be up to %(mb)s MB.", name=name, mb=limit // MB)
+    if not data:
+        return "file.empty", _("%(name)s is empty. Save it again and upload the new copy.", name=name)
+    if intake.sniff(data) not in ACCEPTED:
+        return "file.not_pdf", _("%(name)s is not a PDF, JPEG or PNG file. Save it as one of those and "
+                                 "upload it again.", name=name)
+    return None
 
 
 def refusals(report: intake.Report, incoming: Incoming) -> list[Refusal]:
