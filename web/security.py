@@ -1,5 +1,5 @@
 """Security headers on every response (no inline script, no framing, no sniffing, no referrer;
-HSTS in production), a refusal of state-changing requests another site's page sends, and a
+HSTS outside development), a refusal of state-changing requests another site's page sends, and a
 deadline for reading request bodies, whatever server runs the app."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class UploadRequest(Request):
 
 def init_app(app: Flask) -> None:
     app.request_class = UploadRequest
-    production = app.config["ENV"] == "production"
+    served_over_https = app.config["ENV"] != "development"
     app.wsgi_app = BodyDeadline(app.wsgi_app, float(app.config["BODY_SECONDS"]),  # type: ignore[method-assign]
                                 float(app.config["SOCKET_SECONDS"]))
 
@@ -62,7 +62,7 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if production:
+        if served_over_https:
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response
 

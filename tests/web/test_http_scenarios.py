@@ -480,6 +480,14 @@ def test_production_session_cookies_are_host_only_secure_httponly_and_lax(
     assert "SameSite=Lax" in cookie and "Path=/" in cookie and "Domain" not in cookie
 
 
+def test_every_setting_but_development_sends_hsts_and_originals_are_never_framed(
+        another_app: Callable[..., Flask]) -> None:
+    staging = another_app(ENV="staging")
+    headers = staging.test_client().get("/").headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
+
+
 def test_a_session_cookie_from_before_sign_in_is_useless_after_it(app: Flask, staff: dict[str, str]) -> None:
     browser = app.test_client()
     browser.get("/?lang=es")
