@@ -176,6 +176,9 @@ class PdfForm:
             missing = [p for p in wanted if p not in self._texts]
             if missing and self._sealed:
                 return "\n".join(self._texts.get(p, "") for p in wanted)
+            if missing and self._layers is not None:  # a page that shows no text has none to extract
+                self._texts.update({p: "" for p in missing if not self._layers[0][p - 1]})
+                missing = [p for p in missing if p not in self._texts]
             if missing:
                 self._texts.update(_extract_text(self._data, missing, self._limits))
         return "\n".join(self._texts[p] for p in wanted)
