@@ -46,6 +46,14 @@ def test_the_catalogue_lists_every_service_in_the_requested_language(client: Fla
     assert spanish["lang"] == "es" and passport["title"] == "Solicitar su primer pasaporte de EE. UU."
 
 
+def test_the_api_keeps_no_language_cookie_and_reads_none(client: FlaskClient) -> None:
+    asked = client.get(f"{API}/services?lang=es")
+    assert asked.get_json()["lang"] == "es" and "Set-Cookie" not in asked.headers
+    client.set_cookie("intake_lang", "es", domain="localhost")
+    assert client.get(f"{API}/services").get_json()["lang"] == "en"
+    assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
+
+
 def test_a_checklist_has_forms_fields_documents_conditions_and_limits(client: FlaskClient) -> None:
     service = client.get(f"{API}/services/{PASSPORT}").get_json()
     (ds11,) = [f for f in service["forms"] if f["id"] == "ds11"]
