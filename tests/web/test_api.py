@@ -186,6 +186,15 @@ def test_a_wrong_or_missing_secret_tells_nothing(app: Flask, client: FlaskClient
     assert _count(app, SubmissionFile) == 1
 
 
+def test_a_stored_answer_from_before_a_new_secret_key_is_a_conflict_not_a_second_submission(
+        app: Flask, client: FlaskClient, another_app: Callable[..., Flask], ds11: bytes) -> None:
+    key = {"Idempotency-Key": "order-rotated"}
+    assert _create(client, ds11, key).status_code == 201
+    rotated = another_app(SECRET_KEY="a-new-secret-key").test_client()
+    problem(_create(rotated, ds11, key), 409, "idempotency.conflict")
+    assert _count(app, Submission) == 1
+
+
 def test_a_retry_with_the_same_key_returns_the_first_answer_and_another_body_conflicts(
         app: Flask, client: FlaskClient, ds11: bytes) -> None:
     key = {"Idempotency-Key": "order-1234"}
@@ -194,6 +203,9 @@ def test_a_retry_with_the_same_key_returns_the_first_answer_and_another_body_con
     assert first.status_code == again.status_code == 201
     assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
     assert _count(app, Submission) == 1
+    with app.app_context():
+        stored = db.session.query(IdempotencyRecord).one().response_json
+    assert first.get_json()["secret"] not in stored and first.get_json()["reference"] not in stored
     other = send(client, "/submissions", files(service=PASSPORT, files=[(text_pdf(["other"]), "other.pdf")]), key)
     conflict = problem(other, 409, "idempotency.conflict")
     assert conflict["errors"][0]["field"] == "Idempotency-Key"

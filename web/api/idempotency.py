@@ -5,15 +5,20 @@ with one key cannot both create a submission: the second is told the first is st
 running. A retry with the same key and the same body gets the stored answer; the same key
 with another body is a conflict. A reservation whose work failed is removed, so the client
 may retry. Answers are kept for ``IDEMPOTENCY_HOURS`` (24 by default); they hold the
-submission's secret, which the client needs if the first answer never reached it.
+submission's secret, which the client needs if the first answer never reached it, so they
+are stored encrypted with a key derived from the app's secret key: a copy of the database
+alone gives no access to anyone's submission.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +31,18 @@ RUNNING = 0
 
 def _expired_before() -> dt.datetime:
     return utcnow() - dt.timedelta(hours=int(current_app.config.get("IDEMPOTENCY_HOURS", 24)))
+
+
+def _box() -> Fernet:
+    key = hashlib.sha256(b"intake idempotency\0" + str(current_app.secret_key).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _conflict() -> ApiProblem:
+    return ApiProblem(409, "idempotency.conflict", _(
+        "This Idempotency-Key was already used for a different request. Use a new key for new files."),
+        [{"field": "Idempotency-Key", "code": "idempotency.conflict",
+          "message": _("Use a new key for a new request.")}])
 
 
 def reserve(scope: str, key: str, body_hash: str) -> tuple[int, dict[str, Any]] | None:
@@ -43,11 +60,11 @@ def reserve(scope: str, key: str, body_hash: str) -> tuple[int, dict[str, Any]] 
         raise ApiProblem(409, "idempotency.in_progress", _("A request with this Idempotency-Key is still being "
                                                            "handled. Wait a moment and send it again."))
     if earlier.body_hash != body_hash:
-        raise ApiProblem(409, "idempotency.conflict", _(
-            "This Idempotency-Key was already used for a different request. Use a new key for new files."),
-            [{"field": "Idempotency-Key", "code": "idempotency.conflict",
-              "message": _("Use a new key for a new request.")}])
-    answer: dict[str, Any] = json.loads(earlier.response_json)
+        raise _conflict()
+    try:
+        answer: dict[str, Any] = json.loads(_box().decrypt(earlier.response_json.encode()))
+    except InvalidToken:  # stored under an earlier secret key: the answer cannot be given again
+        raise _conflict() from None
     return earlier.status_code, answer
 
 
@@ -55,7 +72,8 @@ def complete(scope: str, key: str, status: int, answer: dict[str, Any], submissi
     record = db.session.get(IdempotencyRecord, f"{scope} {key}"[:200])
     if record is not None:
         record.status_code, record.submission_id = status, submission_id
-        record.response_json = json.dumps(answer, ensure_ascii=False, sort_keys=True)
+        plain = json.dumps(answer, ensure_ascii=False, sort_keys=True).encode()
+        record.response_json = _box().encrypt(plain).decode()
         db.session.commit()
 
 
