@@ -8,17 +8,15 @@ follows the same moves and rules as a clerk (``web.models.MOVES``).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from typing import Any
 
-from flask import current_app, g, make_response, request
+from flask import current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from web import jobs, references, waivers
+from web import csvfiles, jobs, references, waivers
 from web.api import bp, errors, schemas, shapes, tokens
 from web.api.problems import ApiProblem
 from web.clerk import queue as queue_filters
@@ -176,21 +174,7 @@ def export(**_args: Any) -> ResponseReturnValue:
     The same columns as the clerks' CSV export, for the agency's own tracking."""
     token = tokens.current("read")
     _base, query = queue_filters.select_for(token.services, queue_filters.Filters.from_args(request.args))
-    holders = {u.id: u.email for u in db.session.query(StaffUser)}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["reference", "service", "status", "check", "received", "last_change", "held_by", "missing"])
-    rows = db.session.execute(query).all()
-    summaries = queue_filters.summaries([submission for submission, _item in rows], "en")
-    for submission, item in rows:
-        summary = summaries.get(submission.id, queue_filters.Summary(submission.status, ()))
-        writer.writerow([references.display(submission.reference), submission.service_id, item.status,
-                         summary.status, submission.created_at.isoformat(timespec="minutes"),
-                         item.changed_at.isoformat(timespec="minutes"), holders.get(item.claimed_by, ""),
-                         "; ".join(summary.missing)])
+    rows = queue_filters.csv_rows(query)
     tokens.audit(token, "api_export", None, filters=dict(request.args))
     db.session.commit()
-    response = make_response(out.getvalue())
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = 'attachment; filename="queue.csv"'
-    return response
+    return csvfiles.attachment("queue.csv", queue_filters.CSV_HEADER, rows)

@@ -3,15 +3,13 @@ statistics. Clerks are refused (403): these pages read across every submission o
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import abort, g, make_response, render_template, request
+from flask import abort, g, render_template, request
 from flask_babel import format_timedelta
 from flask_login import current_user, login_required
 
-from web import jobs, references
+from web import csvfiles, jobs, references
 from web.clerk import auditlog, bp, stats, work
 from web.models import StaffUser, db
 
@@ -45,18 +43,12 @@ def audit_export() -> Any:
     """The matching entries as CSV; the export itself is audited, with its filters."""
     user = _reader()
     filters = auditlog.AuditFilters.from_args(request.args)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["at", "user", "action", "reference", "detail"])
-    for entry, reference, email in db.session.execute(auditlog.select_entries(user, filters)):
-        writer.writerow([entry.at.isoformat(timespec="seconds"), email or "",
-                         entry.action, references.display(reference) if reference else "", entry.detail or ""])
+    rows = [[entry.at.isoformat(timespec="seconds"), email or "", entry.action,
+             references.display(reference) if reference else "", entry.detail or ""]
+            for entry, reference, email in db.session.execute(auditlog.select_entries(user, filters))]
     work.audit(user, "audit_export", filters=filters.as_args())
     db.session.commit()
-    response = make_response(out.getvalue())
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    return response
+    return csvfiles.attachment("audit.csv", ["at", "user", "action", "reference", "detail"], rows)
 
 
 @bp.get("/stats")

@@ -46,7 +46,7 @@ class Filters:
     def from_args(cls, args: Mapping[str, str]) -> Filters:
         status, sort, missing = args.get("status", ""), args.get("sort", ""), (args.get("missing", "") or "").strip()
         return cls(service=args.get("service", "") or "", status=status if status in STATUSES else "",
-                   q=(args.get("q", "") or "").strip()[:40], received_from=_date(args.get("received_from")),
+                   q="".join(c for c in (args.get("q", "") or "") if c.isprintable()).strip()[:40], received_from=_date(args.get("received_from")),
                    received_to=_date(args.get("received_to")),
                    missing=missing if _ITEM.fullmatch(missing) else "", sort=sort if sort in SORTS else "oldest")
 
@@ -132,4 +132,23 @@ def summaries(submissions: Iterable[Submission], lang: str) -> dict[int, Summary
     for submission_id, check in checks.items():
         report, status = waivers.apply(check.report[lang], given.get(submission_id, []))
         out[submission_id] = Summary(status, tuple(m["title"] for m in report["missing"]))
+    return out
+
+
+CSV_HEADER = ["reference", "service", "status", "check", "received", "last_change", "held_by", "missing"]
+
+
+def csv_rows(query: Select[Any]) -> list[list[str]]:
+    """The rows of the queue's CSV export, the same for clerks and for API tokens."""
+    from web.models import StaffUser
+
+    holders = {u.id: u.email for u in db.session.query(StaffUser)}
+    rows = db.session.execute(query).all()
+    found = summaries([submission for submission, _item in rows], "en")
+    out = []
+    for submission, item in rows:
+        summary = found.get(submission.id, Summary(submission.status, ()))
+        out.append([references.display(submission.reference), submission.service_id, item.status, summary.status,
+                    submission.created_at.isoformat(timespec="minutes"), item.changed_at.isoformat(timespec="minutes"),
+                    holders.get(item.claimed_by, ""), "; ".join(summary.missing)])
     return out

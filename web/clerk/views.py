@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from intake.services import Service
 from intake.words import Words
-from web import accounts, jobs, references, storage, waivers
+from web import accounts, csvfiles, jobs, references, storage, waivers
 from web.clerk import bp, images, work
 from web.clerk import queue as queue_filters
 from web.limits import limiter
@@ -111,29 +111,12 @@ def _filtered(user: StaffUser) -> tuple[Any, Any, list[str]]:
 @login_required
 def export() -> Any:
     """The filtered queue as CSV, for the agency's own tracking."""
-    import csv
-    import io
-
     user = _user()
     _base, query, _visible = _filtered(user)
-    holders = {u.id: u.email for u in db.session.query(StaffUser)}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["reference", "service", "status", "check", "received", "last_change", "held_by", "missing"])
-    rows = db.session.execute(query).all()
-    summaries = queue_filters.summaries([submission for submission, _item in rows], "en")
-    for submission, item in rows:
-        summary = summaries.get(submission.id, queue_filters.Summary(submission.status, ()))
-        writer.writerow([references.display(submission.reference), submission.service_id, item.status,
-                         summary.status, submission.created_at.isoformat(timespec="minutes"),
-                         item.changed_at.isoformat(timespec="minutes"), holders.get(item.claimed_by, ""),
-                         "; ".join(summary.missing)])
+    rows = queue_filters.csv_rows(query)
     work.audit(user, "export", filters=dict(request.args))
     db.session.commit()
-    response = make_response(out.getvalue())
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = 'attachment; filename="queue.csv"'
-    return response
+    return csvfiles.attachment("queue.csv", queue_filters.CSV_HEADER, rows)
 
 
 @bp.get("")
