@@ -133,7 +133,7 @@ def test_statistics_show_statuses_time_to_ready_problems_missing_items_and_surve
     text = page.get_text(" ", strip=True)
     figures = dict(zip([dt_.get_text() for dt_ in page.find("dl", class_="figures").find_all("dt")],
                        [dd.get_text() for dd in page.find("dl", class_="figures").find_all("dd")], strict=True))
-    assert figures["ready"] == "1" and figures["new"] == "1" and figures["All"] == "2"
+    assert figures["ready for visit"] == "1" and figures["new"] == "1" and figures["All"] == "2"
     assert "2 days (1 ready)" in text
     missed = page.find("section", attrs={"aria-labelledby": "stats-missed"}).get_text(" ", strip=True)
     assert "Proof of U.S. citizenship 2" in missed, "waived items still count: the citizen did not have them"

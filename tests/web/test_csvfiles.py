@@ -17,7 +17,7 @@ def test_cells_that_a_spreadsheet_would_run_as_formulas_are_kept_as_text(app: Fl
         response = csvfiles.attachment("x.csv", ["a"] * len(hostile), [hostile])
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="x.csv"'
-    (header, row) = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    (_header, row) = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert row == ["'=cmd|' /C calc'!A0", "'+1+1", "'-2", "'@SUM(A1)", "'\tx", "plain", "", "7"]
 
 

@@ -46,7 +46,8 @@ class Filters:
     def from_args(cls, args: Mapping[str, str]) -> Filters:
         status, sort, missing = args.get("status", ""), args.get("sort", ""), (args.get("missing", "") or "").strip()
         return cls(service=args.get("service", "") or "", status=status if status in STATUSES else "",
-                   q="".join(c for c in (args.get("q", "") or "") if c.isprintable()).strip()[:40], received_from=_date(args.get("received_from")),
+                   q="".join(c for c in (args.get("q", "") or "") if c.isprintable()).strip()[:40],
+                   received_from=_date(args.get("received_from")),
                    received_to=_date(args.get("received_to")),
                    missing=missing if _ITEM.fullmatch(missing) else "", sort=sort if sort in SORTS else "oldest")
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, update
 
 from web import waivers
+from web.clerk.labels import label
 from web.models import MOVES, AuditEntry, StaffUser, Submission, Waiver, WorkItem, db, utcnow
 
 
@@ -86,8 +87,8 @@ def move(user: StaffUser, submission: Submission, to: str, reason: str | None = 
     if not holds(user, item):
         raise Refused(_("Claim the submission before you change it."))
     if to not in MOVES.get(item.status, ()):
-        raise Refused(_("A submission that is %(now)s cannot go to %(to)s.", now=item.status.replace("_", " "),
-                        to=to.replace("_", " ")))
+        raise Refused(_("A submission that is %(now)s cannot go to %(to)s.", now=label(item.status),
+                        to=label(to)))
     if to == "rejected" and not (reason or "").strip():
         raise Refused(_("Say why you reject it: the citizen will read the reason."))
     if to == "ready" and waivers.status(submission) != "complete":

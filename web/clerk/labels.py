@@ -1,0 +1,26 @@
+"""Words for the states a clerk reads: the queue's statuses, the check's and each document's."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+_LABELS = {
+    "new": _l("new"),
+    "in_review": _l("in review"),
+    "needs_documents": _l("needs documents"),
+    "ready": _l("ready for visit"),
+    "rejected": _l("rejected"),
+    "complete": _l("complete"),
+    "incomplete": _l("incomplete"),
+    "invalid": _l("invalid"),
+    "provided": _l("provided"),
+    "missing": _l("missing"),
+    "not_needed": _l("not needed"),
+    "waived": _l("waived"),
+}
+
+
+def label(status: str) -> str:
+    """The status in the reader's language; an unknown one is shown as it is, readably."""
+    found = _LABELS.get(status)
+    return str(found) if found is not None else status.replace("_", " ")
