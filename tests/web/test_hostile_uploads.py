@@ -1,10 +1,11 @@
 """Every file of the hostile corpus through the citizen upload route, on one app.
 
 For each file the web must give exactly what the library gives (the same refusal code, or
-an accept), within the time bound, store nothing of a refused file, and leave exactly one
-audit entry per refusal. Whether the library's code is the one the corpus expects is the
-library's own test; here a difference is only listed, in ``test-output/web-hostile.json``,
-which the README's Security section quotes.
+an accept with the very report the library makes, warnings and all), within the time
+bound, store nothing of a refused file, and leave exactly one audit entry per refusal.
+Whether the library's code is the one the corpus expects is the library's own test; here a
+difference is only listed, in ``test-output/web-hostile.json``, which the README's
+Security section quotes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from flask import Flask
 import intake
 from tests import hostile as corpus
 from tests.web.conftest import post_files
-from web.models import AuditEntry, Event, Submission, SubmissionFile, db
+from web.models import AuditEntry, CheckRecord, Event, Submission, SubmissionFile, db
 
 SERVICE = "passport-first-time"
 PICTURE_ITEM = "proof_of_address"
@@ -89,12 +90,13 @@ def library(web: Flask) -> Iterator[intake.Checker]:
         yield intake.Checker(limits=limits, isolate=True, sandbox=sandbox)
 
 
-def _library_refusal(checker: intake.Checker, service: Any, item: str | None,
-                     upload: intake.Upload) -> intake.Problem | None:
-    """The problem the library gives this file when it cannot use it (a blocking ``file.*`` one)."""
+def _library_answer(checker: intake.Checker, service: Any, item: str | None,
+                    upload: intake.Upload) -> tuple[intake.Report, intake.Problem | None]:
+    """The library's report on this file alone, and the problem it gives the file when it cannot
+    use it (a blocking ``file.*`` one)."""
     report = checker.check(service, [(item, upload) if item else upload])
-    return next((p for p in report.problems if p.file == upload.name and p.code.startswith("file.")
-                 and p.severity is intake.Severity.BLOCKS), None)
+    return report, next((p for p in report.problems if p.file == upload.name and p.code.startswith("file.")
+                         and p.severity is intake.Severity.BLOCKS), None)
 
 
 def _counts(app: Flask) -> dict[str, int]:
@@ -129,7 +131,7 @@ def _one_upload_matches_the_library(web: Flask, library: intake.Checker, entry: 
         from web import jobs
 
         service = jobs.services()[SERVICE]
-    problem = _library_refusal(library, service, item, intake.Upload(entry["file"], data))
+    report, problem = _library_answer(library, service, item, intake.Upload(entry["file"], data))
     expected = problem.code if problem else None
     storage = Path(web.config["STORAGE"])
     sha256 = intake.Upload("x", data).sha256
@@ -147,6 +149,9 @@ def _one_upload_matches_the_library(web: Flask, library: intake.Checker, entry: 
         assert after["submissions"] == before["submissions"] + 1
         assert after["files"] == before["files"] + 1 and after["events"] == before["events"] + 1
         assert after["refusals"] == before["refusals"] and blob.is_file()
+        with web.app_context():
+            stored = db.session.query(CheckRecord).order_by(CheckRecord.id.desc()).first()
+            assert stored is not None and stored.report["en"] == report.to_dict("en"), entry["file"]
         outcome = "accept"
     else:
         assert response.status_code == 422, (entry["file"], expected, response.status_code)

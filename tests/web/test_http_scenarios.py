@@ -65,6 +65,11 @@ COVERED = {
 }
 
 
+# Tests with no database behaviour of their own run on SQLite only; the ones about races,
+# crashes, access and limits run on every database the suite is given.
+SQLITE_ONLY = pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+
+
 def _pdf(text: str) -> bytes:
     return pdfs.text_pdf([f"Billing date 11/01/2026 service address {text}"])
 
@@ -131,6 +136,7 @@ def _multipart_head(boundary: str = "b0undary") -> bytes:
 # --- size and count limits -----------------------------------------------------------------
 
 
+@SQLITE_ONLY
 def test_a_200_mb_body_is_refused_before_it_is_read(app: Flask, client: FlaskClient) -> None:
     body = Zeros(200 * MB, _multipart_head())
     before = _rss_mb()
@@ -142,6 +148,7 @@ def test_a_200_mb_body_is_refused_before_it_is_read(app: Flask, client: FlaskCli
     assert _refusals(app) == [{"code": "packet.too_large", "service": SERVICE}]
 
 
+@SQLITE_ONLY
 def test_a_chunked_body_without_a_length_stops_at_the_limit(another_app: Callable[..., Flask]) -> None:
     small = another_app(MAX_PACKET_MB=1)
     body = Zeros(200 * MB, _multipart_head())
@@ -156,6 +163,7 @@ def test_a_chunked_body_without_a_length_stops_at_the_limit(another_app: Callabl
     assert _refusals(small) == [{"code": "packet.too_large", "service": SERVICE}]
 
 
+@SQLITE_ONLY
 def test_thousands_of_parts_are_refused_and_nothing_is_written(app: Flask, client: FlaskClient) -> None:
     boundary = "p4rts"
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="item-{ITEM}"; filename="f{i}.pdf"\r\n'
@@ -195,6 +203,7 @@ def _hostile_names(hostile: corpus.Hostile) -> list[str]:
     return [_as_browsers_send(name) for name in hostile.filenames]
 
 
+@SQLITE_ONLY
 def test_a_raw_line_break_in_a_file_name_cannot_inject_a_header(app: Flask, client: FlaskClient,
                                                                 hostile: corpus.Hostile) -> None:
     """Sent raw (no browser does), the name breaks the part's header: the upload fails cleanly."""
@@ -204,6 +213,7 @@ def test_a_raw_line_break_in_a_file_name_cannot_inject_a_header(app: Flask, clie
         assert "x=y" not in " ".join(response.headers.getlist("Set-Cookie"))
 
 
+@SQLITE_ONLY
 def test_hostile_file_names_are_stored_by_hash_and_shown_harmless(app: Flask, client: FlaskClient,
                                                                   hostile: corpus.Hostile,
                                                                   tmp_path: Path) -> None:
@@ -228,6 +238,7 @@ def test_hostile_file_names_are_stored_by_hash_and_shown_harmless(app: Flask, cl
     assert outside <= {"test.db", "files"}, outside
 
 
+@SQLITE_ONLY
 def test_a_clerk_downloads_an_original_only_as_an_attachment_under_a_safe_name(
         app: Flask, client: FlaskClient, staff: dict[str, str], hostile: corpus.Hostile) -> None:
     tricky = [_as_browsers_send(n) for n in ('a\r\nSet-Cookie: x=y.pdf', '"; filename=evil.exe', "ann\u202efdp.exe",
@@ -248,6 +259,7 @@ def test_a_clerk_downloads_an_original_only_as_an_attachment_under_a_safe_name(
         assert response.mimetype == "application/pdf"
 
 
+@SQLITE_ONLY
 def test_the_type_comes_from_the_bytes_never_the_declared_content_type(app: Flask, client: FlaskClient) -> None:
     picture = _png()
     data = {f"item-{ITEM}": [(io.BytesIO(picture), "scan.pdf", "application/pdf"),
@@ -401,6 +413,7 @@ def test_a_clerk_of_another_service_gets_404_and_the_denial_is_audited(
     assert denied and denied[-1][1]["reference"] == reference
 
 
+@SQLITE_ONLY
 def test_references_and_secrets_are_random_and_no_internal_id_is_in_a_citizen_address(
         app: Flask, client: FlaskClient) -> None:
     import math
@@ -447,6 +460,7 @@ def _token(client: FlaskClient, url: str) -> str:
     return found.group(1)
 
 
+@SQLITE_ONLY
 def test_clerk_actions_without_the_token_from_another_site_or_by_get_change_nothing(
         app: Flask, client: FlaskClient, staff: dict[str, str]) -> None:
     reference, _secret = _submission_with_secret(client, "csrf")
@@ -469,6 +483,7 @@ def test_clerk_actions_without_the_token_from_another_site_or_by_get_change_noth
         assert db.session.query(WorkItem).one().claimed_by is not None
 
 
+@SQLITE_ONLY
 def test_production_session_cookies_are_host_only_secure_httponly_and_lax(
         another_app: Callable[..., Flask], staff: dict[str, str]) -> None:
     production = another_app(ENV="production", SECRET_KEY="a-long-random-production-key")
@@ -480,6 +495,7 @@ def test_production_session_cookies_are_host_only_secure_httponly_and_lax(
     assert "SameSite=Lax" in cookie and "Path=/" in cookie and "Domain" not in cookie
 
 
+@SQLITE_ONLY
 def test_every_setting_but_development_sends_hsts_and_originals_are_never_framed(
         another_app: Callable[..., Flask]) -> None:
     staging = another_app(ENV="staging")
@@ -488,6 +504,7 @@ def test_every_setting_but_development_sends_hsts_and_originals_are_never_framed
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
 
 
+@SQLITE_ONLY
 def test_a_session_cookie_from_before_sign_in_is_useless_after_it(app: Flask, staff: dict[str, str]) -> None:
     browser = app.test_client()
     browser.get("/?lang=es")

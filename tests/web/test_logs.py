@@ -53,13 +53,15 @@ def test_ordinary_numbers_and_words_are_left_alone() -> None:
     assert logs.mask(line) == line
 
 
-def test_a_record_with_a_traceback_is_masked_before_any_handler_sees_it(app: Flask,
-                                                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_a_record_with_a_traceback_is_masked_before_any_handler_sees_it(
+        app: Flask, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     caplog.set_level(logging.DEBUG)
+    anything = logging.getLogger("anything")
+    monkeypatch.setattr(anything, "disabled", False)
     try:
         raise ValueError("bad SSN 123-45-6789")
     except ValueError:
-        logging.getLogger("anything").exception("while reading %s", "03/09/1984")
+        anything.exception("while reading %s", "03/09/1984")
     text = caplog.text
     assert "ValueError: bad SSN ***" in text and "**/**/1984" in text
     assert "6789" not in text and "03/09" not in text
@@ -78,6 +80,8 @@ def test_the_logs_of_a_whole_citizen_run_hold_no_sensitive_value(app: Flask, cli
     # The migrations' fileConfig() disables loggers that existed before it ran (an earlier
     # test's app logger among them); this test must hear everything the app says.
     monkeypatch.setattr(app.logger, "disabled", False)
+    access_log = logging.getLogger("gunicorn.access")
+    monkeypatch.setattr(access_log, "disabled", False)
     ds11 = filled(shared_corpus.DS11, **shared_corpus.DS11_APPLICANT)
     pages = Pages(client)
 
@@ -91,7 +95,7 @@ def test_the_logs_of_a_whole_citizen_run_hold_no_sensitive_value(app: Flask, cli
     with app.test_client() as other:
         assert other.get(link).status_code == 303
         assert other.post("/r", data={"reference": reference, "zip": "62704"}).status_code == 303
-    logging.getLogger("gunicorn.access").info('127.0.0.1 "GET %s HTTP/1.1" 303', link)
+    access_log.info('127.0.0.1 "GET %s HTTP/1.1" 303', link)
 
     def crash(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("could not save SSN 123-45-6789 of José Pérez, born 03/09/1984")
