@@ -573,7 +573,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     root = tmp_path_factory.mktemp("server")
     settings = {"DATABASE_URL": f"sqlite:///{root / 'intake.db'}", "STORAGE": str(root / "files"),
                 "SECRET_KEY": "server-test-secret"}
-    setup = create_app(settings)
+    # Only to build the database; rate limits off, as the extension's switch is shared by apps.
+    setup = create_app({**settings, "TESTING": True, "RATELIMIT_ENABLED": False})
     with setup.app_context():
         upgrade(directory=str(Path(setup.root_path) / "migrations"))
         db.engine.dispose()
