@@ -127,12 +127,22 @@ def count_pages(reader: PdfReader, limits: Limits) -> int:
 
 
 def check_pages(reader: PdfReader, limits: Limits) -> None:
-    """Every page: its boxes, nesting, content streams, images, form XObjects and fonts."""
-    checked: set[int] = set()
+    """Every page's boxes and nesting: cheap, and needed before anything else reads the file."""
     for number, page in enumerate(reader.pages, start=1):
         _check_box(page, number, limits)
         if _too_deep(page):
             raise DamagedFileError("a page holds values nested too deeply", page=number)
+        for content in _streams(page.get("/Contents")):
+            _check_filters(content)
+
+
+def check_for_text(reader: PdfReader, limits: Limits, pages: list[int], checked: set[int] | None = None) -> None:
+    """The pages the text extractor is about to read: content streams, images, form XObjects
+    and fonts. Only these pages, and only before extraction: reading fields needs none of it,
+    and a font on a page nobody reads can hurt no one."""
+    checked = set() if checked is None else checked  # fonts and drawings pages share: once each
+    for number in pages:
+        page = reader.pages[number - 1]
         for content in _streams(page.get("/Contents")):
             _check_content(_data(content, limits), limits)
         _check_resources(deref(page.get("/Resources")), limits, checked, path=(), depth=0)
@@ -187,14 +197,17 @@ def _streams(contents: Any) -> list[StreamObject]:
 
 def _data(stream: StreamObject, limits: Limits) -> bytes:
     """A stream's decoded bytes, under pypdf's limits; a long chain of filters is damage."""
-    filters = deref(stream.get("/Filter"))
-    if isinstance(filters, ArrayObject) and len(filters) > _MAX_FILTERS:
-        raise DamagedFileError("a stream declares too many filters", filters=len(filters))
-
+    _check_filters(stream)
     data = stream.get_data()
     if len(data) > limits.max_stream_bytes:
         raise TooComplexError("a stream is too big", variant="stream", limit_mb=limits.max_stream_bytes // 2**20)
     return data
+
+
+def _check_filters(stream: StreamObject) -> None:
+    filters = deref(stream.get("/Filter"))
+    if isinstance(filters, ArrayObject) and len(filters) > _MAX_FILTERS:
+        raise DamagedFileError("a stream declares too many filters", filters=len(filters))
 
 
 def _check_content(content: bytes, limits: Limits) -> None:

@@ -85,6 +85,7 @@ class PdfForm:
     _texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _sealed: bool = field(default=False, repr=False, compare=False)
+    _vetted: set[int] = field(default_factory=set, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -103,6 +104,8 @@ class PdfForm:
         read in the worker, so nothing untrusted is parsed outside it.
         """
         pages = [p for p in text_pages if 1 <= p <= self.page_count]
+        with self._lock:
+            self._vet(pages, strict=True)
         if pages:
             self.text(pages[0]) if len(pages) == 1 else self.text()
         layers = self._page_layers()
@@ -180,8 +183,47 @@ class PdfForm:
                 self._texts.update({p: "" for p in missing if not self._layers[0][p - 1]})
                 missing = [p for p in missing if p not in self._texts]
             if missing:
+                unsafe = self._vet(missing, strict=False)
+                self._texts.update({p: "" for p in unsafe})
+                missing = [p for p in missing if p not in unsafe]
+            if missing:
                 self._texts.update(_extract_text(self._data, missing, self._limits))
         return "\n".join(self._texts[p] for p in wanted)
+
+    def vet(self, pages: Iterable[int]) -> None:
+        """Raise the ``FileProblemError`` a page deserves before its text is extracted.
+
+        The sandbox calls this to refuse a file up front. ``text()`` vets too, but leniently:
+        a page that would hurt the extractor gives no text (the check then says what it could
+        not find) instead of an error in the middle of a check.
+        """
+        with self._lock:
+            self._vet([p for p in pages if 1 <= p <= self.page_count], strict=True)
+
+    def _vet(self, pages: list[int], *, strict: bool) -> set[int]:
+        """The pages that failed (only when not ``strict``; strict raises the first failure)."""
+        fresh = [p for p in pages if p not in self._vetted]
+        unsafe: set[int] = set()
+        if not fresh or self._sealed:
+            return unsafe
+        checked: set[int] = set()
+        with _parsing(self._limits):
+            reader, _ = _open(Upload(self.name, self._data), self._limits)
+            for page in fresh:
+                try:
+                    _hazards.check_for_text(reader, self._limits, [page], checked)
+                except FileProblemError as exc:
+                    if strict:
+                        raise
+                    _log.info("no text taken from page %d of %s: %s", page, self.sha256[:12], exc)
+                    unsafe.add(page)
+        self._vetted.update(p for p in fresh if p not in unsafe)
+        return unsafe
+
+    def text_pages(self, all_text: bool) -> list[int]:
+        """The pages a check reads text from: all of a document (or of a form with no fields,
+        to recognise it), the first page of a fillable form."""
+        return list(range(1, self.page_count + 1)) if (all_text or not self.fields) else [1]
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {

@@ -268,7 +268,7 @@ def _worker(settings: str) -> None:
         name, data, all_text = message
         try:
             form = read_form(Upload(name, data), limits=file_limits)
-            pages = range(1, form.page_count + 1) if (all_text or not form.fields) else range(1, 2)
+            pages = form.text_pages(all_text)
             _send(replies, ("ok", form.sealed(pages)))
         except FileProblemError as exc:
             _send(replies, ("refused", exc.code, str(exc), dict(exc.params)))
@@ -279,9 +279,11 @@ def _worker(settings: str) -> None:
 def _render(request: tuple[bytes, int, tuple[Rect, ...], float], file_limits: Limits) -> tuple[Any, ...]:
     """One page drawn in the worker: ("ok", png) or ("refused", code, message, params)."""
     from intake.pages import PageLimits, render_page
+    from intake.pdf import read_form
 
     data, page, highlight, scale = request
     try:
+        read_form(Upload("page.pdf", data), limits=file_limits).vet([page])  # what would hurt pdfium too
         return ("ok", render_page(data, page, highlight=highlight, scale=scale,
                                   limits=PageLimits(max_pages=file_limits.max_pages)))
     except IntakeError as exc:

@@ -174,3 +174,15 @@ def test_a_packet_over_the_file_count_or_size_limit_is_refused_before_any_file_i
     with pytest.raises(intake.PacketTooLargeError) as big:
         intake.Checker(limits=intake.Limits(max_packet_bytes=2000)).check(service, [small] * 2)
     assert big.value.code == "packet.too_large" and isinstance(big.value, intake.PacketError)
+
+
+def test_outside_the_sandbox_a_page_that_would_hurt_the_extractor_gives_no_text_and_vet_refuses_it(
+        hostile: Any) -> None:
+    from intake.errors import TooComplexError
+    from intake.pdf import read_form
+
+    entry = next(e for e in hostile.files if e["file"] == "cid_widths_range_bomb.pdf")
+    form = read_form(hostile.path(entry))
+    assert form.text() == ""
+    with pytest.raises(TooComplexError):
+        form.vet(range(1, form.page_count + 1))
