@@ -472,6 +472,7 @@ def test_clerk_actions_without_the_token_from_another_site_or_by_get_change_noth
     token = _token(clerk, f"/clerk/s/{reference}")
     url = f"/clerk/s/{reference}/claim"
     assert clerk.post(url).status_code == 400
+    assert clerk.post(url, headers={"Origin": "null"}).status_code == 400
     assert clerk.post(url, data={"csrf_token": token}, headers={"Origin": "https://attacker.example"}).status_code \
         == 403
     assert clerk.get(url).status_code == 405
