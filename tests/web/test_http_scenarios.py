@@ -218,6 +218,7 @@ def test_hostile_file_names_are_stored_by_hash_and_shown_harmless(app: Flask, cl
                                                                   hostile: corpus.Hostile,
                                                                   tmp_path: Path) -> None:
     import unicodedata
+from urllib.parse import unquote
 
     names = _hostile_names(hostile)
     for number, name in enumerate(names):
@@ -255,6 +256,8 @@ def test_a_clerk_downloads_an_original_only_as_an_attachment_under_a_safe_name(
         disposition = response.headers["Content-Disposition"]
         assert disposition.startswith("attachment;") and "\r" not in disposition and "\n" not in disposition
         assert disposition.count('"') == 2 and "x=y" not in " ".join(response.headers.getlist("Set-Cookie"))
+        real = unquote(disposition.split("; filename*=UTF-8''", 1)[1])  # RFC 6266: the shown name, whole
+        assert real and not re.search(r"[\x00-\x1f\u202a-\u202e/\\]", real), repr(real)
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.mimetype == "application/pdf"
 

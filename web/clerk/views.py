@@ -4,6 +4,7 @@ and answers 404 otherwise: guessing a reference tells nothing."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from typing import Any
 
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
@@ -186,7 +187,9 @@ def download(reference: str, file_id: int) -> Any:
     response = make_response(data)
     response.mimetype = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}.get(
         stored.kind, "application/octet-stream")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_ascii_name(stored.name)}"'
+    # RFC 6266: an ASCII fallback, and the real name (UTF-8) for browsers that read filename*
+    response.headers["Content-Disposition"] = (f'attachment; filename="{_ascii_name(stored.name)}"; '
+                                               f"filename*=UTF-8''{quote(stored.name, safe='')}")
     return response
 
 
