@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from flask import Flask
@@ -218,7 +219,6 @@ def test_hostile_file_names_are_stored_by_hash_and_shown_harmless(app: Flask, cl
                                                                   hostile: corpus.Hostile,
                                                                   tmp_path: Path) -> None:
     import unicodedata
-from urllib.parse import unquote
 
     names = _hostile_names(hostile)
     for number, name in enumerate(names):

@@ -4,8 +4,8 @@ and answers 404 otherwise: guessing a reference tells nothing."""
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta
