@@ -58,7 +58,13 @@ def shutdown(app: Flask) -> None:
 
 
 def _file_limits(app: Flask) -> intake.Limits:
-    return intake.Limits(max_file_bytes=app.config["MAX_FILE_BYTES"], max_pages=int(app.config["MAX_PAGES"]))
+    """The library's limits from the app's: a packet is a whole submission, which the web lets
+    grow to ``MAX_SUBMISSION_*`` over several uploads (``packets.over_total`` holds that line)."""
+    config = app.config
+    return intake.Limits(max_file_bytes=config["MAX_FILE_BYTES"], max_pages=int(config["MAX_PAGES"]),
+                         max_packet_files=int(config["MAX_SUBMISSION_FILES"]),
+                         max_packet_bytes=int(config["MAX_SUBMISSION_MB"]) * 2**20,
+                         max_parse_seconds=float(config["PARSE_SECONDS"]))
 
 
 def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]],

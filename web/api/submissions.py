@@ -120,6 +120,9 @@ def add_files(reference: str, **_form: Any) -> dict[str, Any]:
     service = jobs.services()[submission.service_id]
     incoming = uploads.read(service, taken={f.name: f.sha256 for f in submission.current_files})
     replace = {item for item in request.form.getlist("replace") if item in service.items}
+    too_much = packets.over_total(submission, incoming, replace)
+    if too_much:
+        uploads.refuse(service, too_much, submission)
     report = packets.check_added(submission, service, incoming, replace)
     refused = packets.refusals(report, incoming)
     if refused:

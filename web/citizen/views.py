@@ -252,7 +252,7 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
 
     if not incoming.files and not incoming.refused:
         return again([("everything", _("Choose at least one file to upload."))], 400)
-    refused = incoming.refused
+    refused = incoming.refused or packets.over_total(submission, incoming, replace)
     if not refused:
         report = packets.check_added(submission, service, incoming, replace)
         refused = packets.refusals(report, incoming)
