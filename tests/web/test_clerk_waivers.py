@@ -108,3 +108,7 @@ def test_the_citizen_sees_what_was_waived_but_not_the_clerks_reason(
     assert REASON not in page.get_text()
     still = page.find("ul", class_="missing")
     assert still is None or "Proof of U.S. citizenship" not in still.get_text()
+    bring = citizen.get(f"/r/{reference}/bring.txt").get_data(as_text=True)
+    assert "Proof of U.S. citizenship" not in bring, "the text to bring lists only what is still needed"
+    printable = Pages(citizen).get(f"/r/{reference}/bring").get_text()
+    assert "Proof of U.S. citizenship" not in printable and REASON not in printable

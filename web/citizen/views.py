@@ -244,7 +244,7 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
                                taken={f.name: f.sha256 for f in submission.current_files})
 
     def again(errors: list[tuple[str, str]], status: int) -> tuple[str, int]:
-        latest = submission.checks[-1].report[g.lang]
+        latest = waivers.report(submission, g.lang)
         return render_template("citizen/result.html", service=service, submission=submission, report=latest,
                                changes={}, resume_link=None, reference=references.display(reference),
                                errors=errors, blocking=_blocking(latest),
@@ -267,7 +267,7 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
 def bring(reference: str) -> str:
     submission = _granted(reference)
     service = _service(submission.service_id)
-    return render_template("citizen/bring.html", service=service, report=submission.checks[-1].report[g.lang],
+    return render_template("citizen/bring.html", service=service, report=waivers.report(submission, g.lang),
                            reference=references.display(reference), raw_reference=reference)
 
 
@@ -275,7 +275,7 @@ def bring(reference: str) -> str:
 def bring_text(reference: str) -> Response:
     submission = _granted(reference)
     service = _service(submission.service_id)
-    report = submission.checks[-1].report[g.lang]
+    report = waivers.report(submission, g.lang)
     lines = [_("Ref %(ref)s: %(service)s", ref=references.display(reference), service=service.title.get(g.lang))]
     lines += [f"- {_short(item)}" for item in report["bring_in_person"]]
     missing = [_short(m["title"]) for m in report["missing"] if m["kind"] != "field"]
