@@ -18,6 +18,7 @@ from sqlalchemy import Table
 
 from intake.services import Service
 from web import storage
+from web.clerk import images
 from web.models import AuditEntry, Submission, SubmissionFile, db, utcnow
 
 DEFAULT_DAYS = 30
@@ -96,4 +97,5 @@ def _delete_unused(candidates: set[str], location: str, now: dt.datetime) -> int
     gone = [sha for sha in candidates - used if blobs.exists(sha)] + orphans(location, now)
     for sha in set(gone):
         blobs.delete(sha)
+        images.forget(sha, location)  # no picture of a page outlives the file it shows
     return len(set(gone))

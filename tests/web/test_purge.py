@@ -108,9 +108,15 @@ def test_a_dry_run_lists_what_is_past_each_services_retention_and_deletes_nothin
 def test_purge_deletes_expired_submissions_every_row_of_theirs_and_files_no_one_uses(
         app: Flask, packets: dict[str, Any]) -> None:
     refs, files = packets["refs"], packets["files"]
+    pictures = {name: Path(app.config["STORAGE"]) / "page-cache" / files[name][:2] / files[name]
+                for name in ("old", "new")}
+    for folder in pictures.values():  # pictures a clerk's view left in the page cache
+        folder.mkdir(parents=True)
+        (folder / "page-1.png").write_bytes(b"\x89PNG")
     result = app.test_cli_runner().invoke(args=["submissions", "purge"])
     assert result.exit_code == 0, result.output
     assert "deleted 3 submission(s) and 3 stored file(s)" in result.output
+    assert not pictures["old"].exists() and pictures["new"].is_dir(), "pictures go with their file, not before"
     assert _left(app) == {refs["new"], refs["fresh"], refs["shared_new"]}
     with app.app_context():
         kept = {i for (i,) in db.session.query(Submission.id)}
