@@ -108,8 +108,8 @@ def test_a_dry_run_lists_what_is_past_each_services_retention_and_deletes_nothin
 def test_purge_deletes_expired_submissions_every_row_of_theirs_and_files_no_one_uses(
         app: Flask, packets: dict[str, Any]) -> None:
     refs, files = packets["refs"], packets["files"]
-    pictures = {name: Path(app.config["STORAGE"]) / "page-cache" / files[name][:2] / files[name]
-                for name in ("old", "new")}
+    pictures = {name: Path(app.config["STORAGE"]) / "page-cache" / _blob(app, files[name]).relative_to(
+        app.config["STORAGE"]) for name in ("old", "new")}
     for folder in pictures.values():  # pictures a clerk's view left in the page cache
         folder.mkdir(parents=True)
         (folder / "page-1.png").write_bytes(b"\x89PNG")
