@@ -258,3 +258,15 @@ class IdempotencyRecord(db.Model):  # type: ignore[name-defined,misc]
     response_json: Mapped[str] = mapped_column(Text)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class StaffSession(db.Model):  # type: ignore[name-defined,misc]
+    """One signed-in browser of a staff member. Signing out ends it here, on the server, so a
+    copy of the session cookie is worth nothing afterwards. Only a hash of its id is kept."""
+
+    __tablename__ = "staff_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None]

@@ -181,6 +181,17 @@ def test_sign_out_everywhere_ends_every_session(app: Flask, staff: dict[str, str
     assert second.get("/clerk").status_code == 302
 
 
+def test_signing_out_ends_this_session_on_the_server_and_leaves_the_others(app: Flask, staff: dict[str, str]) -> None:
+    first, second = _sign_in(app, "ana@example.gov"), _sign_in(app, "ana@example.gov")
+    copied = first.get_cookie("session", domain="localhost")
+    assert copied is not None and first.get("/clerk").status_code == 200
+    assert first.post("/clerk/sign-out").status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("session", copied.value, domain="localhost")
+    assert replay.get("/clerk").status_code == 302, "a copy of a signed-out session opens nothing"
+    assert second.get("/clerk").status_code == 200
+
+
 def test_the_queue_filters_counts_and_searches(app: Flask, staff: dict[str, str],
                                                filled: Callable[..., bytes]) -> None:
     reference = _submission(app, filled)

@@ -522,7 +522,7 @@ def test_a_session_cookie_from_before_sign_in_is_useless_after_it(app: Flask, st
     if planted is not None:
         attacker.set_cookie("session", planted.value, domain="localhost")
     assert attacker.get("/clerk").status_code == 302
-    assert browser.post("/clerk/sign-out-everywhere").status_code == 303
+    assert browser.post("/clerk/sign-out").status_code == 303  # a plain sign-out ends it on the server
     replay = app.test_client()
     replay.set_cookie("session", signed_in.value, domain="localhost")
     assert replay.get("/clerk").status_code == 302

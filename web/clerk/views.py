@@ -10,12 +10,12 @@ from urllib.parse import quote
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from intake.services import Service
 from intake.words import Words
-from web import accounts, csvfiles, jobs, references, storage, waivers
+from web import accounts, csvfiles, jobs, logins, references, storage, waivers
 from web.clerk import bp, images, work
 from web.clerk import queue as queue_filters
 from web.limits import limiter
@@ -71,20 +71,18 @@ def sign_in() -> str | WerkzeugResponse | tuple[str, int]:
     session.clear()  # a new session at sign-in: nothing from before survives
     if lang:
         session["lang"] = lang
-    login_user(user)
+    logins.begin(user)
     work.audit(user, "sign_in")
     db.session.commit()
     return redirect(url_for("clerk.queue"), 303)
 
 
 def _end_session(everywhere: bool) -> WerkzeugResponse:
-    """Sign out here, or everywhere: a new session version ends every other session too."""
+    """Sign out here, or everywhere: either way the sessions end on the server."""
     user = _user()
-    if everywhere:
-        user.session_version += 1
     work.audit(user, "sign_out_everywhere" if everywhere else "sign_out")
+    logins.end(user, everywhere=everywhere)
     db.session.commit()
-    logout_user()
     session.clear()
     return redirect(url_for("clerk.sign_in"), 303)
 
