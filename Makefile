@@ -21,8 +21,9 @@ run: $(STAMP)
 	$(VENV)/bin/flask --app web db upgrade -d web/migrations
 	$(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT)
 
+# One test worker per core; each test file stays on one worker (some files sum up their own runs).
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # Mutated forms through the sandboxed reader, many more than the test suite tries, at random.
 FUZZ_EXAMPLES ?= 2000

@@ -7,6 +7,7 @@ and a changed generator always gives a fresh corpus.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import subprocess
@@ -54,7 +55,10 @@ def generate(cache_root: Path) -> Hostile:
     digest = hashlib.sha256(TOOL.read_bytes()).hexdigest()[:16]
     folder = cache_root / digest
     index = folder / "index.json"
-    if not index.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, str(TOOL), str(folder)], check=True, capture_output=True, timeout=600)
+    cache_root.mkdir(parents=True, exist_ok=True)
+    with open(cache_root / "lock", "w") as lock:  # parallel test workers make it once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not index.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            subprocess.run([sys.executable, str(TOOL), str(folder)], check=True, capture_output=True, timeout=600)
     return Hostile(folder, json.loads(index.read_text("utf-8")))

@@ -14,6 +14,29 @@ from tests.web.pages import Pages
 DATABASES = ["sqlite"] + (["server"] if os.environ.get("INTAKE_TEST_DATABASE_URL") else [])
 
 
+def _server_database() -> str:
+    """INTAKE_TEST_DATABASE_URL; with several test workers (pytest -n), a database of its own
+    for each, made beside that one on first use, since every test empties the database."""
+    url = os.environ["INTAKE_TEST_DATABASE_URL"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
+            if found is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(params=DATABASES)
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """The app on a fresh database built by the migrations: SQLite, and also the server database
@@ -23,7 +46,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     from web import create_app
     from web.models import db
 
-    url = os.environ["INTAKE_TEST_DATABASE_URL"] if request.param == "server" else f"sqlite:///{tmp_path / 'test.db'}"
+    url = _server_database() if request.param == "server" else f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app({
         "TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": url, "STORAGE": str(tmp_path / "files"),
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost",
