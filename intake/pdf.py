@@ -86,10 +86,14 @@ class PdfForm:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _sealed: bool = field(default=False, repr=False, compare=False)
     _vetted: set[int] = field(default_factory=set, repr=False, compare=False)
+    # The reader that read the fields, reused for what is worked out later (layers, page
+    # checks) instead of parsing the file again; never pickled, never copied to a sealed form.
+    _reader: PdfReader | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_lock", None)
+        state.pop("_reader", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -110,7 +114,7 @@ class PdfForm:
             self.text(pages[0]) if len(pages) == 1 else self.text()
         layers = self._page_layers()
         return replace(self, _data=b"", _layers=layers, _texts=dict(self._texts), _sealed=True,
-                       _lock=threading.Lock())
+                       _lock=threading.Lock(), _reader=None)
 
     @property
     def text_layer(self) -> tuple[bool, ...]:
@@ -127,8 +131,7 @@ class PdfForm:
                 object.__setattr__(self, "_layers", ((False,) * self.page_count, (False,) * self.page_count))
             if self._layers is None:
                 with _parsing(self._limits):
-                    reader, _ = _open(Upload(self.name, self._data), self._limits)
-                    object.__setattr__(self, "_layers", _layers(reader))
+                    object.__setattr__(self, "_layers", _layers(self._opened()))
             assert self._layers is not None
             return self._layers
 
@@ -208,7 +211,7 @@ class PdfForm:
             return unsafe
         checked: set[int] = set()
         with _parsing(self._limits):
-            reader, _ = _open(Upload(self.name, self._data), self._limits)
+            reader = self._opened()
             for page in fresh:
                 try:
                     _hazards.check_for_text(reader, self._limits, [page], checked)
@@ -219,6 +222,13 @@ class PdfForm:
                     unsafe.add(page)
         self._vetted.update(p for p in fresh if p not in unsafe)
         return unsafe
+
+    def _opened(self) -> PdfReader:
+        """The reader of this file (call under ``_parsing`` and the lock)."""
+        if self._reader is None:
+            object.__setattr__(self, "_reader", _open(Upload(self.name, self._data), self._limits)[0])
+        assert self._reader is not None
+        return self._reader
 
     def text_pages(self, all_text: bool) -> list[int]:
         """The pages a check reads text from: all of a document (or of a form with no fields,
@@ -263,7 +273,7 @@ def read_form(source: Source | Upload, *, limits: Limits | None = None, name: st
     form = PdfForm(
         name=upload.name, sha256=upload.sha256, page_count=page_count, fields=tuple(sorted(fields, key=_reading_order)),
         xfa=xfa, encrypted=encrypted, actions=frozenset(walk.actions | walk.field_actions),
-        repaired=repaired, problems=(), _data=upload.data, _limits=limits, _layers=layers,
+        repaired=repaired, problems=(), _data=upload.data, _limits=limits, _layers=layers, _reader=reader,
     )
     problems = _triage(form, walk, xfa_problem)
     return _replace_problems(form, problems)
