@@ -144,28 +144,8 @@ class Sandbox:
     def read(self, upload: Upload, *, all_text: bool = False) -> Any:
         """A sealed PdfForm, or raise the FileProblemError the file deserves."""
         with self._lock:
-            if self._process is None or self._tasks >= self.limits.tasks_per_worker:
-                self._kill()
-                self._start()
-            assert self._process is not None and self._process.stdin and self._process.stdout
-            self._tasks += 1
-            reply = None
-            deadline = time.monotonic() + self.wall_seconds
-            try:
-                _send(self._process.stdin, (upload.name, upload.data, all_text))
-                fd = self._process.stdout.fileno()
-                header = _read_exactly(fd, _HEADER.size, deadline)
-                if header is not None:
-                    size = _HEADER.unpack(header)[0]
-                    payload = _read_exactly(fd, size, deadline) if size <= _MAX_REPLY else None
-                    reply = _Unpickler(io.BytesIO(payload)).load() if payload is not None else None
-            except (OSError, pickle.UnpicklingError, EOFError):
-                reply = None
+            reply, late = self._exchange((upload.name, upload.data, all_text), self.wall_seconds)
             if reply is None:
-                late = time.monotonic() >= deadline
-                self.replaced += 1
-                self._kill()
-                self._start()
                 if late:
                     raise TooComplexError("the file took too long to read", variant="time",
                                           seconds=round(self.wall_seconds, 1))
@@ -185,7 +165,7 @@ class Sandbox:
         the IntakeError it raised there (``file.too_complex`` when it ran out of time or memory)."""
         message = ("render", (data, page, tuple(tuple(float(v) for v in r) for r in highlight), float(scale)))
         with self._lock:
-            reply = self._exchange(message)
+            reply, _late = self._exchange(message, self.limits.wall_seconds)
         if reply is None:
             raise TooComplexError("the page took too long or too much memory to draw",
                                   limit_seconds=self.limits.wall_seconds)
@@ -194,18 +174,19 @@ class Sandbox:
         _, code, text, params = reply
         raise (UsageError if code == UsageError.code else _error_for(code))(text, **params)
 
-    def _exchange(self, message: Any) -> Any:
-        """Send one request and wait a bounded time for its reply; None (and a fresh worker) when
-        the worker did not answer in time. Call with the lock held."""
+    def _exchange(self, message: Any, seconds: float) -> tuple[Any, bool]:
+        """Send one request and wait ``seconds`` at most for its reply. Returns the reply, or
+        None (and a fresh worker) when the worker did not answer, with whether time ran out.
+        Call with the lock held."""
         if self._process is None or self._tasks >= self.limits.tasks_per_worker:
             self._kill()
             self._start()
         assert self._process is not None and self._process.stdin and self._process.stdout
         self._tasks += 1
         reply = None
+        deadline = time.monotonic() + seconds
         try:
             _send(self._process.stdin, message)
-            deadline = time.monotonic() + self.limits.wall_seconds
             fd = self._process.stdout.fileno()
             header = _read_exactly(fd, _HEADER.size, deadline)
             if header is not None:
@@ -214,11 +195,12 @@ class Sandbox:
                 reply = _Unpickler(io.BytesIO(payload)).load() if payload is not None else None
         except (OSError, pickle.UnpicklingError, EOFError):
             reply = None
+        late = reply is None and time.monotonic() >= deadline
         if reply is None:
             self.replaced += 1
             self._kill()
             self._start()
-        return reply
+        return reply, late
 
     def close(self) -> None:
         with self._lock:
