@@ -62,3 +62,17 @@ def generate(cache_root: Path) -> Hostile:
             folder.mkdir(parents=True, exist_ok=True)
             subprocess.run([sys.executable, str(TOOL), str(folder)], check=True, capture_output=True, timeout=600)
     return Hostile(folder, json.loads(index.read_text("utf-8")))
+
+
+def parametrize_entries(metafunc: Any) -> None:
+    """One test per corpus file (``entry_name``), named after it; the corpus is made (or
+    reused) at collection, and the tests skip with the reason when the generator is absent."""
+    import pytest
+
+    if "entry_name" not in metafunc.fixturenames:
+        return
+    if not available():
+        metafunc.parametrize("entry_name", [pytest.param(None, marks=pytest.mark.skip(reason=MISSING))])
+        return
+    made = generate(metafunc.config.cache.mkdir("hostile"))
+    metafunc.parametrize("entry_name", [e["file"] for e in made.files])

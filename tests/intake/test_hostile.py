@@ -55,14 +55,7 @@ measured: dict[str, dict[str, Any]] = {}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One test per corpus file, named after it; the corpus is made (or reused) at collection."""
-    if "entry_name" not in metafunc.fixturenames:
-        return
-    if not corpus.available():
-        metafunc.parametrize("entry_name", [pytest.param(None, marks=pytest.mark.skip(reason=corpus.MISSING))])
-        return
-    made = corpus.generate(metafunc.config.cache.mkdir("hostile"))
-    metafunc.parametrize("entry_name", [e["file"] for e in made.files])
+    corpus.parametrize_entries(metafunc)
 
 
 @pytest.fixture(scope="module")
