@@ -19,6 +19,7 @@ from typing import Any, Literal, cast
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from intake.fieldtypes import STATES
 from intake.services import (
     FIELD_TYPES,
     FILE_TYPES,
@@ -46,6 +47,7 @@ _SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ID_ERROR = "use lower-case letters, digits and _ only, starting with a letter (like proof_of_address)"
 _RULE_KINDS = ("require", "at_least_one_of", "exactly_one_of", "date_order", "equal")
 _STATUSES = ("complete", "incomplete", "invalid")
+_FORM_NUMBER = re.compile(r"^[A-Za-z]{1,6}[- ]?[A-Za-z]{0,3}\d{1,5}[A-Za-z0-9-]{0,6}$")
 
 
 class _Strict(Schema):
@@ -217,11 +219,14 @@ class IdentifySchema(_Strict):
 class EditionSchema(_Strict):
     id = _ident(required=True)
     title = WordsField(required=True)
-    identify = fields.Nested(IdentifySchema, required=True)
+    identify = fields.Nested(IdentifySchema)
+    revision = _text()
     status = fields.String(load_default="outdated", validate=validate.OneOf(("outdated", "wrong")))
 
     @post_load
     def _make(self, data: dict[str, Any], **kwargs: Any) -> Edition:
+        if "identify" not in data and "revision" not in data:
+            raise ValidationError("say how to recognise this edition: its printed revision, or identify")
         return Edition(**data)
 
 
@@ -232,6 +237,9 @@ class FormSchema(_Strict):
     required = _bool()
     required_when = fields.Nested(ConditionSchema)
     identify = fields.Nested(IdentifySchema, required=True)
+    number = fields.String(validate=validate.Regexp(
+        _FORM_NUMBER, error="write the form number as printed, like DS-11, W-9 or SS-5"))
+    revision = _text()
     editions = fields.List(fields.Nested(EditionSchema))
     fields_ = fields.Dict(keys=_ident(), values=fields.Nested(FieldSchema), required=True, data_key="fields")
     rules = fields.List(fields.Nested(RuleSchema))
@@ -269,6 +277,9 @@ class DocumentSchema(_Strict):
     accept = fields.List(fields.String(validate=validate.OneOf(FILE_TYPES)), validate=validate.Length(min=1))
     text_any = _texts()
     name_matches = fields.Nested(NameMatchSchema)
+    address_in = fields.String(validate=validate.OneOf(
+        STATES, error="give the state's two-letter code, like NY"))
+    address_matches = fields.Nested(NameMatchSchema)
     bring_original = _bool()
 
     @post_load
@@ -349,6 +360,8 @@ class ServiceSchema(_Strict):
     summary = WordsField()
     visit = fields.Nested(VisitSchema)
     retention_days = fields.Integer(strict=True, validate=validate.Range(min=1))
+    locale = fields.String(validate=validate.Regexp(
+        r"^(ISO|[A-Z]{2})$", error="use US (dates like 12/01/2026), ISO (2026-12-01) or a two-letter region"))
     forms = fields.List(fields.Nested(FormSchema))
     documents = fields.List(fields.Nested(DocumentSchema))
     document_kinds = fields.Dict(keys=_ident(), values=fields.Nested(KindSchema))
@@ -374,7 +387,8 @@ def load(path: Path) -> Service:
         id=loaded["id"], version=loaded["version"], title=loaded["title"], summary=loaded.get("summary"),
         visit=loaded.get("visit", Visit()), forms=tuple(loaded.get("forms", ())),
         documents=tuple(loaded.get("documents", ())), kinds=kinds, points=tuple(loaded.get("points", ())),
-        samples=tuple(loaded.get("samples", ())), retention_days=loaded.get("retention_days", 30), path=path,
+        samples=tuple(loaded.get("samples", ())), retention_days=loaded.get("retention_days", 30),
+        locale=loaded.get("locale", "US"), path=path,
     )
     mistakes = list(_cross_references(service, path))
     if mistakes:
@@ -547,6 +561,8 @@ def _cross_references(service: Service, path: Path) -> Iterator[tuple[tuple[Any,
             yield from check_condition(("documents", di, "required_when"), doc.required_when, None)
         if doc.name_matches:
             yield from check_condition(("documents", di, "name_matches"), doc.name_matches, None)
+        if doc.address_matches:
+            yield from check_condition(("documents", di, "address_matches"), doc.address_matches, None)
     for pi, points in enumerate(service.points):
         for item in points.documents:
             if item not in documents and item not in service.kinds:

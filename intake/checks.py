@@ -15,11 +15,11 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from intake import rules
+from intake import identity, rules
 from intake.errors import FileProblemError, PacketTooLargeError, TooManyFilesError, UsageError
-from intake.fieldtypes import Coded, default_join, form_schema, is_filled, mask
+from intake.fieldtypes import STATES, Coded, default_join, form_schema, is_filled, mask
 from intake.files import Limits, Source, Upload
-from intake.messages import render
+from intake.messages import TEXTS, render
 from intake.pdf import PdfForm, problem_from_error, read_form
 from intake.report import (
     DocumentStatus,
@@ -41,7 +41,7 @@ from intake.services import (
     Service,
     load_service,
 )
-from intake.words import Words
+from intake.words import Words, in_sentence, join_choices
 
 FileInput = Source | Upload | tuple[str, Source | Upload]
 
@@ -87,6 +87,8 @@ class Checker:
     limits: Limits = field(default_factory=Limits)
     isolate: bool = False
     sandbox: Sandbox | None = None
+    catalogue: tuple[FormSpec, ...] = ()
+    """Forms of other services, so a wrong form can be named ("This is Form W-9")."""
 
     def check(self, service: Service | str | Path, files: Iterable[FileInput], *,
               today: dt.date | None = None) -> Report:
@@ -98,7 +100,8 @@ class Checker:
         if self.isolate and self.sandbox is None:
             with Sandbox(file_limits=self.limits) as sandbox:
                 return replace(self, sandbox=sandbox).check(svc, [(i, u) if i else u for i, u in packet], today=today)
-        return _Run(svc, [self._read(item, upload, svc) for item, upload in packet], today or dt.date.today()).report()
+        return _Run(svc, [self._read(item, upload, svc) for item, upload in packet], today or dt.date.today(),
+                    self.catalogue).report()
 
     def _upload(self, entry: FileInput, service: Service) -> tuple[str | None, Upload]:
         item: str | None = None
@@ -134,9 +137,23 @@ class Checker:
 
 
 def check(service: Service | str | Path, files: Iterable[FileInput], *, today: dt.date | None = None,
-          limits: Limits | None = None, isolate: bool = False) -> Report:
-    """Check ``files`` (paths, bytes, file objects, or ``(item_id, file)`` pairs) for ``service``."""
-    return Checker(limits=limits or Limits(), isolate=isolate).check(service, files, today=today)
+          limits: Limits | None = None, isolate: bool = False,
+          catalogue: Iterable[Service] | Mapping[str, Service] | None = None) -> Report:
+    """Check ``files`` (paths, bytes, file objects, or ``(item_id, file)`` pairs) for ``service``.
+
+    ``catalogue`` (say ``intake.catalogue()``) lends the forms of other services, so a file
+    that is another known form is named as such; the check stays a function of its inputs.
+    """
+    return Checker(limits=limits or Limits(), isolate=isolate,
+                   catalogue=catalogue_forms(catalogue)).check(service, files, today=today)
+
+
+def catalogue_forms(services: Iterable[Service] | Mapping[str, Service] | None) -> tuple[FormSpec, ...]:
+    """Every form of these services, for ``Checker(catalogue=...)``."""
+    if services is None:
+        return ()
+    found = services.values() if isinstance(services, Mapping) else services
+    return tuple(spec for svc in found for spec in svc.forms)
 
 
 def service_documents(service: Service) -> set[str]:
@@ -146,20 +163,33 @@ def service_documents(service: Service) -> set[str]:
 class _Run:
     """The work of one check; lives only as long as the call."""
 
-    def __init__(self, service: Service, files: list[_File], today: dt.date) -> None:
+    def __init__(self, service: Service, files: list[_File], today: dt.date,
+                 catalogue: tuple[FormSpec, ...] = ()) -> None:
         self.service = service
         self.files = files
         self.today = today
+        self.catalogue = tuple(spec for spec in catalogue if spec not in service.forms)
         self.forms: dict[str, list[_File]] = {f.id: [] for f in service.forms}
         self.documents: dict[str, list[_File]] = {d.id: [] for d in service.documents}
-        self.outdated: dict[str, list[tuple[_File, Problem]]] = {f.id: [] for f in service.forms}
+        self.rejected: dict[str, list[tuple[_File, Problem]]] = {f.id: [] for f in service.forms}
         self.unrecognised: list[Unrecognised] = []
         self.raw: dict[str, dict[str, Any]] = {}
         self.clean: dict[str, dict[str, Any]] = {}
         self.missing: list[Missing] = []
 
     def report(self) -> Report:
+        seen: dict[tuple[str, str | None], _File] = {}
         for file in self.files:
+            # The same bytes again under the same item (or with no item): used once, said once.
+            # One certificate given as proof of age and of citizenship is two uses, not a repeat.
+            first = seen.get((file.upload.sha256, file.item)) or (
+                next((f for (sha, _), f in seen.items() if sha == file.upload.sha256), None)
+                if file.item is None else None)
+            seen.setdefault((file.upload.sha256, file.item), file)
+            if first is not None:
+                self.unrecognised.append(Unrecognised(file.name, Problem.of(
+                    "file.same_file", file=file.name, other=first.name)))
+                continue
             self._place(file)
         for spec in self.service.forms:
             self.raw[spec.id] = self._raw_values(spec)
@@ -191,30 +221,109 @@ class _Run:
         if document:
             self.documents[document].append(file)
             return
+        other = self._other_form(file)
+        if other is not None and self.service.forms:
+            wanted = _short_titles(self.service.forms)
+            self.unrecognised.append(Unrecognised(file.name, Problem.of(
+                "form.wrong", file=file.name, given=other, wanted=wanted, variant="not_here")))
+            return
         self.unrecognised.append(Unrecognised(file.name, Problem.of("file.unrecognised", file=file.name)))
 
     def _take_form(self, form_id: str, file: _File) -> None:
-        edition = self._edition(self.service.form(form_id), file)
-        if edition is not None:
-            self.outdated[form_id].append((file, edition))
-        elif self.forms[form_id]:
-            self.unrecognised.append(Unrecognised(file.name, Problem.of("file.duplicate", file=file.name,
-                                                                        item=self.service.form(form_id).title)))
+        """A file given as this form: refused, another form or edition, or a copy to check."""
+        spec = self.service.form(form_id)
+        if file.problem is not None or file.form is None:
+            problem = file.problem or Problem.of("file.wrong_type", file=file.name, kind=file.upload.kind.upper())
+            self.rejected[form_id].append((file, _for_form(problem)))
+            return
+        verdict = self._verdict(spec, file)
+        if verdict is not None:
+            self.rejected[form_id].append((file, verdict))
         else:
             self.forms[form_id].append(file)
 
-    def _identify_form(self, file: _File) -> str | None:
-        """Field names first; the first page's text only when no form's fields match at all."""
+    def _verdict(self, spec: FormSpec, file: _File) -> Problem | None:
+        """None when the file is this form's current edition; else what it is instead.
+
+        The field fingerprint decides alone when it matches in full, so most checks read no
+        text for this; page 1 is read only when names are missing or foreign.
+        """
+        assert file.form is not None
+        names = {f.name for f in file.form.fields}
+        for edition in spec.editions:
+            if edition.identify is not None and self._matches(edition.identify, file):
+                return self._edition_problem(spec, file, edition.title if edition.status == "wrong" or not
+                                             edition.revision else edition.revision, edition.status)
+        score = identity.fingerprint_score(spec, names)
+        if score >= 1.0:
+            return None
+        if not names and not any(file.form.text_layer):
+            return None  # a scan or a picture of the form: it says so itself (file.scanned)
+        text = file.form.text(1) if any(file.form.text_layer) else ""
+        printed = identity.identity_of(spec, text)
+        if printed is not None and printed.revision and spec.revision \
+                and not identity.same_revision(printed.revision, spec.revision):
+            listed = next((e for e in spec.editions if e.revision
+                           and identity.same_revision(e.revision, printed.revision)), None)
+            return self._edition_problem(spec, file, listed.title if listed else printed.revision,
+                                         listed.status if listed else "outdated")
+        if score >= identity.MATCH or printed is not None:
+            if score >= identity.MATCH or not names:
+                return None  # this form (a few boxes renamed, or printed flat without boxes)
+            return self._edition_problem(spec, file, None, "outdated")
+        if spec.number is None and self._matches(spec.identify, file):
+            return None
+        given = self._other_form(file, text)
+        return Problem.of("form.wrong", file=file.name, form=spec.id, given=given, wanted=_short_title(spec),
+                          variant=None if given else "unknown")
+
+    def _edition_problem(self, spec: FormSpec, file: _File, given: str | Words | None, status: str) -> Problem:
+        if status == "wrong":
+            return Problem.of("form.wrong", file=file.name, form=spec.id, given=given, wanted=_short_title(spec))
+        return Problem.of("form.outdated", file=file.name, form=spec.id, given=given, wanted=_short_title(spec),
+                          current=spec.revision or "", url=spec.url or "",
+                          variant=None if given else "fingerprint")
+
+    def _other_form(self, file: _File, text: str | None = None) -> Words | None:
+        """What another form this file is, by the catalogue's fingerprints or its printed number."""
         if file.form is None:
             return None
-        candidates = [(spec.id, identify) for spec in self.service.forms
-                      for identify in (spec.identify, *(e.identify for e in spec.editions))]
-        for score in (self._field_score, self._text_hits):
-            best = max(((score(identify, file), -i, form_id) for i, (form_id, identify) in enumerate(candidates)),
-                       default=(0, 0, None))
-            if best[0] > 0:
-                return best[2]
+        known = identity.best_match(self.catalogue, (f.name for f in file.form.fields))
+        if known is not None:
+            return _short_title(known[0])
+        if text is None:
+            text = file.form.text(1) if any(file.form.text_layer) else ""
+        printed = identity.printed_forms(text)
+        own = {identity.own_number(spec) for spec in self.service.forms}
+        for found in printed:
+            if found.number not in own:
+                titled = next((spec for spec in self.catalogue if identity.own_number(spec) == found.number), None)
+                return _short_title(titled) if titled else identity.form_words(found)
         return None
+
+    def _identify_form(self, file: _File) -> str | None:
+        """Fingerprints first; the first page's printed number, then the identify text, only after."""
+        if file.form is None:
+            return None
+        names = {f.name for f in file.form.fields}
+        best = identity.best_match(self.service.forms, names)
+        if best is not None:
+            return best[0].id
+        candidates = [(spec.id, identify) for spec in self.service.forms
+                      for identify in (spec.identify, *(e.identify for e in spec.editions if e.identify))]
+        fields = max(((self._field_score(identify, file), -i, form_id) for i, (form_id, identify)
+                      in enumerate(candidates)), default=(0, 0, None))
+        if fields[0] > 0:
+            return fields[2]
+        if not any(file.form.text_layer):
+            return None
+        text = file.form.text(1)
+        for spec in self.service.forms:
+            if identity.identity_of(spec, text) is not None:
+                return spec.id
+        hits = max(((self._text_hits(identify, file), -i, form_id) for i, (form_id, identify)
+                    in enumerate(candidates)), default=(0, 0, None))
+        return hits[2] if hits[0] > 0 else None
 
     def _field_score(self, identify: Identify, file: _File) -> int:
         """Ten points a matching field name; nothing when a required name is absent."""
@@ -238,15 +347,6 @@ class _Run:
                 and (not identify.fields_any or any(n in names for n in identify.fields_any))
                 and (not identify.text_any or self._text_hits(identify, file) > 0))
 
-    def _edition(self, spec: FormSpec, file: _File) -> Problem | None:
-        if file.form is None:
-            return None
-        for edition in spec.editions:
-            if self._matches(edition.identify, file):
-                return Problem.of(f"form.{edition.status}", file=file.name, form=spec.id,
-                                  given=edition.title, wanted=spec.title, url=spec.url or "")
-        return None
-
     def _identify_document(self, file: _File) -> str | None:
         text = rules.fold(file.text())
         if not text:
@@ -264,26 +364,31 @@ class _Run:
                 return kind
         return None
 
-    def _raw_values(self, spec: FormSpec) -> dict[str, Any]:
+    def _chosen(self, spec: FormSpec) -> _File | None:
+        """The copy of a form that is checked: the newest one given (within one upload, the last)."""
         files = self.forms[spec.id]
-        if not files or files[0].form is None:
+        return files[-1] if files else None
+
+    def _raw_values(self, spec: FormSpec) -> dict[str, Any]:
+        file = self._chosen(spec)
+        if file is None or file.form is None:
             return {}
-        by_name = files[0].form.values()
+        by_name = file.form.values()
         return {fid: _combine(fspec, [by_name.get(s) for s in fspec.sources]) for fid, fspec in spec.fields.items()}
 
     def _form(self, spec: FormSpec) -> list[FormResult]:
         results = [FormResult(spec.id, spec.title, file.name, file.upload.sha256, {}, (problem,))
-                   for file, problem in self.outdated[spec.id]]
-        files = self.forms[spec.id]
+                   for file, problem in self.rejected[spec.id]]
+        file = self._chosen(spec)
         needed = spec.required if spec.required_when is None else self._holds(spec.required_when, None)
-        if not files:
+        if file is None:
             if needed and not results:
                 self.missing.append(Missing("form", spec.id, spec.title))
             return results
-        file = files[0]
-        if file.problem is not None or file.form is None:
-            problem = file.problem or Problem.of("file.wrong_type", file=file.name, kind=file.upload.kind.upper())
-            return [*results, FormResult(spec.id, spec.title, file.name, file.upload.sha256, {}, (problem,))]
+        for older in self.forms[spec.id][:-1]:
+            self.unrecognised.append(Unrecognised(older.name, Problem.of(
+                "file.duplicate", file=older.name, item=spec.title, used=file.name)))
+        assert file.form is not None
         problems = list(self._validate(spec, file))
         problems += [p for p in file.form.problems if p.severity is not Severity.BLOCKS or p.code != "file.no_fields"]
         values = {fid: mask(fspec, self.clean[spec.id].get(fid, self.raw[spec.id].get(fid)))
@@ -364,33 +469,59 @@ class _Run:
             if needed:
                 self.missing.append(Missing("document", spec.id, spec.title, reason))
             return DocumentStatus(spec.id, spec.title, "missing" if needed else "not_needed", reason=reason)
+        names = tuple(f.name for f in files)
+        if spec.pages_of_one:
+            found, kind = self._document_pages(spec, files)
+            blocked = any(p.severity is Severity.BLOCKS for p in found)
+            return DocumentStatus(spec.id, spec.title, "invalid" if blocked else "provided", files=names,
+                                  kind=kind, reason=reason, problems=tuple(found))
+        weighed = [(file, *self._document_file(spec, file)) for file in files]
+        fitting = [(i, row) for i, row in enumerate(weighed) if not any(p.severity is Severity.BLOCKS for p in row[1])]
+        if not fitting:
+            problems = [p for _, found, _ in weighed for p in found]
+            return DocumentStatus(spec.id, spec.title, "invalid", files=names, reason=reason,
+                                  kind=next((k for _, _, k in weighed if k), None), problems=tuple(problems))
+        # Alternatives: the one that fits best (then the newest) counts; the others are only noted.
+        _, (used, used_problems, kind) = min(fitting, key=lambda row: (_weight(row[1][1]), -row[0]))
+        problems = list(used_problems)
+        for file, found, _ in weighed:
+            if file is not used:
+                problems += [_not_used(p, used.name) for p in found]
+        return DocumentStatus(spec.id, spec.title, "provided", files=names, kind=kind, reason=reason,
+                              problems=tuple(problems), used=used.name)
+
+    def _document_pages(self, spec: DocumentSpec, files: list[_File]) -> tuple[list[Problem], str | None]:
+        """Files that are pages of one document (front and back): the pages count together."""
         problems: list[Problem] = []
         kind_found: str | None = None
+        pages = sum(f.form.page_count if f.form is not None else 1 for f in files if f.problem is None)
         for file in files:
-            found, kind = self._document_file(spec, file)
+            found, kind = self._document_file(spec, file, pages_checked=True)
             problems += found
             kind_found = kind_found or kind
-        blocked = any(p.severity is Severity.BLOCKS for p in problems)
-        return DocumentStatus(spec.id, spec.title, "invalid" if blocked else "provided",
-                              files=tuple(f.name for f in files), kind=kind_found, reason=reason,
-                              problems=tuple(problems))
+        if spec.min_pages and pages < spec.min_pages and not any(p.severity is Severity.BLOCKS for p in problems):
+            problems.append(Problem.of("document.pages", pages=pages, need=spec.min_pages, file=files[-1].name,
+                                       item=spec.title))
+        return problems, kind_found
 
-    def _document_file(self, spec: DocumentSpec, file: _File) -> tuple[list[Problem], str | None]:
+    def _document_file(self, spec: DocumentSpec, file: _File, *,
+                       pages_checked: bool = False) -> tuple[list[Problem], str | None]:
         where: dict[str, Any] = {"file": file.name, "item": spec.title}
         if file.problem is not None:
-            return [file.problem], None
+            return [_for_document(file.problem)], None
         if file.upload.kind not in spec.accept:
             return [Problem.of("file.wrong_type", kind=file.upload.kind.upper(), **where)], None
-        if file.form is not None and spec.min_pages and file.form.page_count < spec.min_pages:
+        if not pages_checked and file.form is not None and spec.min_pages and file.form.page_count < spec.min_pages:
             return [Problem.of("document.pages", pages=file.form.page_count, need=spec.min_pages, **where)], None
         text = rules.fold(file.text())
         if not text:
             return [Problem.of("document.unreadable", **where)], None
         kind = self._matching_kind(spec, text)
         if (spec.any_of and kind is None) or (spec.text_any and not _any_in(spec.text_any, text)):
-            expected = " / ".join(self.service.kinds[k].title.en for k in spec.any_of) or spec.title.en
-            expected_es = " / ".join(self.service.kinds[k].title.es for k in spec.any_of) or spec.title.es
-            return [Problem.of("document.content", expected=Words(expected, expected_es), **where)], None
+            titles = [self.service.kinds[k].title for k in spec.any_of] or [spec.title]
+            expected = Words(join_choices([in_sentence(t.en) for t in titles], "en"),
+                             join_choices([in_sentence(t.es) for t in titles], "es"))
+            return [Problem.of("document.content", expected=expected, **where)], None
         problems: list[Problem] = []
         max_age = kind.max_age_days if kind is not None and kind.overrides_age else spec.max_age_days
         if max_age:
@@ -399,12 +530,35 @@ class _Run:
                 problems.append(Problem.of("document.undated", days=max_age, **where))
             elif (self.today - newest).days > max_age:
                 problems.append(Problem.of("document.too_old", days=max_age, date=newest.isoformat(),
+                                           shown=newest.strftime(self.service.date_format),
                                            age=(self.today - newest).days, **where))
         if spec.name_matches is not None:
             name = self._applicant_name(spec.name_matches)
             if name and not rules.name_in_text(name, file.text()):
-                problems.append(Problem.of("document.name_mismatch", name=name, **where))
+                shown = rules.printed_name(file.text())
+                problems.append(Problem.of("document.name_mismatch", name=name, shown=shown or "",
+                                           variant="shown" if shown else None, **where))
+        problems += self._place_problems(spec, file, where)
         return problems, kind.id if kind else None
+
+    def _place_problems(self, spec: DocumentSpec, file: _File, where: dict[str, Any]) -> list[Problem]:
+        """Where the document says the person lives, against where the service needs them to."""
+        if spec.address_in is None and spec.address_matches is None:
+            return []
+        addresses = rules.printed_addresses(file.text())
+        if not addresses:
+            return []  # no address we can read: the clerk sees the original
+        found = addresses[0]
+        if spec.address_in is not None and not rules.address_in_state(addresses, spec.address_in):
+            state = STATES.get(spec.address_in, spec.address_in)
+            return [Problem.of("document.address_mismatch", found=str(found), wanted=state,
+                               state=spec.address_in, **where)]
+        if spec.address_matches is not None:
+            wanted = self._applicant_name(spec.address_matches)
+            if wanted and not any(rules.same_address(a, wanted) for a in addresses):
+                return [Problem.of("document.address_mismatch", found=str(found), wanted=wanted, variant="form",
+                                   **where)]
+        return []
 
     def _applicant_name(self, condition: Condition) -> str:
         values = self.raw.get(condition.form or "", {})
@@ -423,7 +577,8 @@ class _Run:
         out = list(self.service.visit.bring)
         for status in documents:
             spec = self.service.document(status.id)
-            unreadable = any(p.severity is Severity.BRING_ORIGINAL for p in status.problems)
+            unreadable = any(p.severity is Severity.BRING_ORIGINAL and (status.used is None or p.file == status.used)
+                             for p in status.problems)
             if status.status == "provided" and (spec.bring_original or unreadable):
                 out.append(Words(render("bring.original", "en", item=spec.title.en),
                                  render("bring.original", "es", item=spec.title.es)))
@@ -455,6 +610,47 @@ def _field_errors(messages: Mapping[str, Any]) -> dict[str, list[Coded]]:
 
 def _any_in(needles: Iterable[str], folded_text: str) -> bool:
     return any(rules.fold(n) in folded_text for n in needles)
+
+
+def _weight(problems: list[Problem]) -> tuple[int, int]:
+    """How far a fitting file is from perfect: things to bring in person, then warnings."""
+    return (sum(p.severity is Severity.BRING_ORIGINAL for p in problems),
+            sum(p.severity is Severity.WARNING for p in problems))
+
+
+def _not_used(problem: Problem, used: str) -> Problem:
+    """A problem of a file that another file of the same item made moot: worth knowing, no more."""
+    if problem.severity is not Severity.BLOCKS:
+        return problem
+    params = {**problem.params, "used": used}
+    if f"{problem.code}:not_used" in TEXTS:
+        params["variant"] = "not_used"
+    return replace(problem, severity=Severity.WARNING, params=params)
+
+
+def _for_form(problem: Problem) -> Problem:
+    """File advice worded for a form (download it again) rather than for a proof."""
+    if f"{problem.code}:form" in TEXTS and "variant" not in problem.params:
+        return replace(problem, params={**problem.params, "variant": "form"})
+    return problem
+
+
+def _for_document(problem: Problem) -> Problem:
+    if f"{problem.code}:document" in TEXTS and "variant" not in problem.params:
+        return replace(problem, params={**problem.params, "variant": "document"})
+    return problem
+
+
+def _short_title(spec: FormSpec) -> Words:
+    """ "Form DS-11" where the form number is known, which reads better in a sentence than the title."""
+    if spec.number:
+        return Words(f"Form {spec.number}", f"Formulario {spec.number}")
+    return spec.title
+
+
+def _short_titles(specs: Iterable[FormSpec]) -> Words:
+    titles = [_short_title(s) for s in specs]
+    return Words(join_choices([t.en for t in titles], "en"), join_choices([t.es for t in titles], "es"))
 
 
 def _label_text(label: str | Words, lang: str) -> str:

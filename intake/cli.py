@@ -130,6 +130,17 @@ def _date(text: str) -> Any:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-22") from None
 
 
+def _neighbours(service: Any, schemas: str | None) -> list[Any]:
+    """The other services beside this one, whose forms name a wrong form; none if any is broken."""
+    from intake.services import ServiceError, iter_services
+
+    folder = schemas or (service.path.parent if service.path else None)
+    try:
+        return list(iter_services(folder))
+    except (ServiceError, OSError):
+        return []
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     from intake.checks import check
     from intake.messages import render
@@ -140,7 +151,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     for entry in args.files:
         item, sep, path = entry.partition("=")
         files.append((item, path) if sep and item in service.items else entry)
-    report = check(service, files, today=args.today)
+    report = check(service, files, today=args.today, catalogue=_neighbours(service, args.schemas))
     lang = args.lang
     if args.json:
         json.dump(report.to_dict(lang), out, ensure_ascii=False, indent=2)
@@ -152,7 +163,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         for title, problems in [(f.title, f.problems) for f in report.forms] + [
                 (d.title, d.problems) for d in report.documents]:
             for problem in problems:
-                out.write(f"  {marks[problem.severity.value]} {title.get(lang)}: {problem.message(lang)}\n")
+                where = f" ({problem.file})" if problem.file else ""
+                out.write(f"  {marks[problem.severity.value]} {title.get(lang)}{where}: {problem.message(lang)}\n")
         for missing in (m for m in report.missing if m.kind != "field"):
             reason = f" ({missing.reason.get(lang)})" if missing.reason else ""
             out.write(f"  □ {missing.title.get(lang)}{reason}\n")

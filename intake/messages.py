@@ -31,16 +31,32 @@ TEXTS: Mapping[str, str] = {
     "answer.no": N_("No"),
     "answer.yes": N_("Yes"),
     "bring.original": N_("The original of: {item}"),
+    "document.address_mismatch": N_(
+        "The address on this document is {found}, but {item} must show an address in {wanted}. Upload a "
+        "document with your address in {wanted}."
+    ),
+    "document.address_mismatch:form": N_(
+        "The address on this document ({found}) is not the address on your form ({wanted}). Upload a "
+        "document that shows the address you wrote on the form, or correct the form."
+    ),
     "document.content": N_("This file does not look like {expected}. Check that you uploaded the right document."),
     "document.missing": N_("Add {item}."),
     "document.name_mismatch": N_(
         "We could not find your name ({name}) on this document. If it is in another name, bring proof of "
         "the link, such as a marriage certificate, to your visit."
     ),
+    "document.name_mismatch:shown": N_(
+        "This document is in the name of {shown}, not {name}. If that person lives with you, bring proof "
+        "of the link, such as a marriage certificate, to your visit, or upload a document in your own name."
+    ),
     "document.pages": N_("This document has {pages} page(s), but we need at least {need}. Upload all the pages."),
     "document.too_old": N_(
-        "This document must be dated within the last {days} days. The newest date on it is {date}. "
+        "This document must be dated within the last {days} days. The newest date on it is {shown}. "
         "Upload a newer one."
+    ),
+    "document.too_old:not_used": N_(
+        "This document is older than {days} days (the newest date on it is {shown}). We used {used} "
+        "instead, so you do not need to replace this one."
     ),
     "document.undated": N_(
         "We could not find a date on this document. {item} must be from the last {days} days, so bring "
@@ -106,9 +122,13 @@ TEXTS: Mapping[str, str] = {
         "This file is damaged and we could not open it. Download the form again, fill it in and upload "
         "the new copy, or bring a printed copy to the office."
     ),
+    "file.damaged:document": N_(
+        "This file is damaged and we could not open it. Save or scan the document again and upload the "
+        "new copy, or bring the original to your visit."
+    ),
     "file.duplicate": N_(
-        "You uploaded {item} more than once. We checked the first copy. If this copy is the right one, "
-        "upload it again in place of the other."
+        "You uploaded {item} more than once. We checked the newest copy, {used}. If this older copy is "
+        "the right one, upload it again."
     ),
     "file.empty": N_("This file is empty. It may not have finished saving. Save it again and upload the new copy."),
     "file.encrypted": N_(
@@ -181,6 +201,7 @@ TEXTS: Mapping[str, str] = {
         "This file has more than {limit} pages, the most we can check. Upload only the pages we ask for, "
         "or bring the full document to the office."
     ),
+    "file.same_file": N_("You sent this file twice. We used it once, so there is nothing more to do."),
     "file.unrecognised": N_(
         "We could not tell which checklist item this file is. Upload it again under the item it belongs "
         "to."
@@ -202,12 +223,24 @@ TEXTS: Mapping[str, str] = {
         "upload it again, or bring a printed copy to the office."
     ),
     "form.missing": N_("Add {item}. It is part of this application."),
-    "form.outdated": N_("This is an older edition of the form ({given}). Fill in the current {wanted} and upload it."),
+    "form.outdated": N_(
+        "This is an older edition of {wanted} ({given}). Fill in the current one ({current}) and upload it "
+        "in place of this file."
+    ),
+    "form.outdated:fingerprint": N_(
+        "This is another edition of {wanted}, not the current one ({current}). Fill in the current one "
+        "and upload it in place of this file."
+    ),
     "form.unsigned": N_("Sign the form in the “{field}” box."),
     "form.unsigned:because": N_("Sign the form in the “{field}” box. It is needed because {reason}."),
     "form.wrong": N_(
-        "This is a different form ({given}), not the {wanted} this service needs. Fill in the {wanted} "
-        "and upload it."
+        "This is {given}, not {wanted}. Fill in {wanted} and upload it in place of this file."
+    ),
+    "form.wrong:not_here": N_(
+        "This is {given}, which this service does not use. It needs {wanted}: fill that in and upload it."
+    ),
+    "form.wrong:unknown": N_(
+        "This file is not {wanted}. Check that you chose the right file, then fill in {wanted} and upload it."
     ),
     "points.short": N_("You have {have} of the {need} points needed. Add more documents from the list."),
     "reason.empty": N_("you left “{field}” empty"),

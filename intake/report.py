@@ -28,6 +28,7 @@ class Severity(StrEnum):
 # Every code the library emits, with the severity it has unless the emitter says otherwise.
 CODES: Mapping[str, Severity] = {
     "document.content": Severity.BLOCKS,
+    "document.address_mismatch": Severity.BLOCKS,
     "document.missing": Severity.BLOCKS,
     "document.name_mismatch": Severity.WARNING,
     "document.pages": Severity.BLOCKS,
@@ -52,6 +53,7 @@ CODES: Mapping[str, Severity] = {
     "file.not_pdf": Severity.BLOCKS,
     "file.page_too_large": Severity.BLOCKS,
     "file.repaired": Severity.WARNING,
+    "file.same_file": Severity.WARNING,
     "file.scanned": Severity.WARNING,
     "file.too_complex": Severity.BLOCKS,
     "file.too_large": Severity.BLOCKS,
@@ -144,10 +146,13 @@ class DocumentStatus:
     kind: str | None = None
     reason: Words | None = None
     problems: tuple[Problem, ...] = ()
+    used: str | None = None
+    """Of several files given as alternatives, the one that counts."""
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "title": self.title.get(lang), "status": self.status,
-                               "file": self.files[0] if self.files else None, "files": list(self.files),
+                               "file": self.used or (self.files[0] if self.files else None),
+                               "files": list(self.files),
                                "problems": [p.to_dict(lang) for p in self.problems]}
         if self.kind:
             out["kind"] = self.kind

@@ -10,9 +10,10 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from intake.fieldtypes import is_filled
+from intake.fieldtypes import STATES, is_filled
 from intake.services import Condition, Rule, Service
 from intake.words import Words
 
@@ -30,6 +31,7 @@ _DATE_PATTERNS = (
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), ("m", "d", "y")),
     (re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b"), ("m", "d", "y")),
 )
+_STATE_BY_NAME = {name.casefold(): code for code, name in STATES.items()}
 _NAME_PARTICLES = {"de", "del", "la", "las", "los", "y", "da", "van", "von", "jr", "sr", "ii", "iii"}
 
 
@@ -159,3 +161,93 @@ def reason(service: Service, condition: Condition, default_form: str | None = No
     fallback = humanise(condition.field)
     label = field_spec.label or Words(fallback, fallback)
     return Words(en=describe(condition, label.en, "en"), es=describe(condition, label.es, "es"))
+
+
+# Addresses and names as documents print them: "Portland, ME 04102" or "Bronx, New York 10457",
+# and the recipient's name on the line above the street line of the address block.
+_STATE_CODES = "|".join(sorted(STATES))
+_STATE_WORDS = "|".join(sorted((re.escape(n) for n in STATES.values()), key=len, reverse=True))
+_CITY_LINE = re.compile(
+    rf"(?P<city>[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ .'-]{{1,40}}),\s*(?P<state>{_STATE_CODES}|{_STATE_WORDS})\.?\s+"
+    rf"(?P<zip>\d{{5}})(?:-\d{{4}})?\b")
+_STREET_LINE = re.compile(r"^\s*\d{1,6}[A-Za-z]?(?:-\d{1,5})?\s+[A-Za-zÀ-ÿ0-9][\w .,'#-]{2,}")
+_LABEL_WORDS = {"invoice", "billing", "bill", "statement", "account", "date", "due", "amount", "customer", "service",
+                "period", "plan", "page", "balance", "number", "no", "payment", "total", "employee", "pay",
+                "policy", "member", "issued", "issue", "reference", "fecha", "cuenta", "factura"}
+
+
+@dataclass(frozen=True)
+class PrintedAddress:
+    """A city line found in a document, with the street line above it when there is one."""
+
+    city: str
+    state: str
+    zip: str
+    street: str = ""
+
+    def __str__(self) -> str:
+        place = f"{self.city}, {self.state} {self.zip}"
+        return f"{self.street}, {place}" if self.street else place
+
+
+def printed_addresses(text: str) -> list[PrintedAddress]:
+    """Every US address a document prints, the recipient's block (street line above) first."""
+    lines = text.splitlines()
+    blocks: list[PrintedAddress] = []
+    loose: list[PrintedAddress] = []
+    for i, line in enumerate(lines):
+        for match in _CITY_LINE.finditer(line):
+            state = match.group("state")
+            code = state.upper() if len(state) == 2 else _STATE_BY_NAME[state.casefold()]
+            street = ""
+            before = line[:match.start()].strip().rstrip(",")
+            if _STREET_LINE.match(before):
+                street = before
+            elif i and _STREET_LINE.match(lines[i - 1]):
+                street = _cut_labels(lines[i - 1], names=False).strip().rstrip(",")
+            found = PrintedAddress(" ".join(match.group("city").split()), code, match.group("zip"), street)
+            (blocks if street else loose).append(found)
+    return blocks + loose
+
+
+def printed_name(text: str) -> str | None:
+    """The name printed above the first address block, as a bill or statement addresses its holder."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines[1:], 1):
+        if not _STREET_LINE.match(line):
+            continue
+        below = lines[i + 1] if i + 1 < len(lines) else ""
+        if not (_CITY_LINE.search(line) or _CITY_LINE.search(below)):
+            continue
+        words = _cut_labels(lines[i - 1]).split()
+        if 2 <= len(words) <= 5 and all(re.fullmatch(r"[^\W\d_][\w'.-]*", w) for w in words):
+            return " ".join(words)
+    return None
+
+
+def address_in_state(addresses: list[PrintedAddress], state: str) -> bool:
+    return any(a.state == state for a in addresses)
+
+
+def same_address(found: PrintedAddress, wanted: str) -> bool:
+    """Does a printed address match one written on a form? The ZIP code when the form has one,
+    else the house number and the first word of the street."""
+    zips: list[str] = re.findall(r"\b\d{5}\b", wanted)
+    if zips:
+        return found.zip == zips[-1]
+    number = re.match(r"\s*(\d+)\s+(\w+)", wanted)
+    street = re.match(r"\s*(\d+)\s+(\w+)", found.street)
+    if number and street:
+        return number.group(1) == street.group(1) and fold(number.group(2)) == fold(street.group(2))
+    return True
+
+
+def _cut_labels(line: str, *, names: bool = True) -> str:
+    """The part of a line before a label ("Invoice date:"), since layouts put both on one line."""
+    kept: list[str] = []
+    for word in line.split():
+        bare = fold(word).strip(":.,;")
+        if kept and (":" in word or bare in _LABEL_WORDS or (names and any(ch.isdigit() for ch in word))):
+            break
+        kept.append(word)
+    return " ".join(kept)

@@ -87,12 +87,17 @@ class Identify:
 
 @dataclass(frozen=True)
 class Edition:
-    """An older (``outdated``) or different (``wrong``) form that people upload by mistake."""
+    """An older (``outdated``) or different (``wrong``) form that people upload by mistake.
+
+    Editions nobody listed are still caught from the printed revision line and the field
+    fingerprint; listing one names it better ("the 2011 edition") and catches it for sure.
+    """
 
     id: str
     title: Words
-    identify: Identify
+    identify: Identify | None = None
     status: Literal["outdated", "wrong"] = "outdated"
+    revision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,15 @@ class FormSpec:
     url: str | None = None
     required: bool = True
     required_when: Condition | None = None
+    number: str | None = None
+    """The form number printed on it ("DS-11", "W-9"), which tells it from other forms."""
+    revision: str | None = None
+    """The current edition's printed revision ("Rev. March 2024", "10-2021")."""
+
+    @property
+    def fingerprint(self) -> frozenset[str]:
+        """The PDF field names of the current edition, as the service file's sources name them."""
+        return frozenset(source for spec in self.fields.values() for source in spec.sources)
 
 
 @dataclass(frozen=True)
@@ -133,6 +147,15 @@ class DocumentSpec:
     name_matches: Condition | None = None
     bring_original: bool = False
     points: Mapping[str, int] = field(default_factory=dict)
+    address_in: str | None = None
+    """A two-letter state the printed address must be in (proof that one lives there)."""
+    address_matches: Condition | None = None
+    """Form fields holding an address the document's address must match."""
+
+    @property
+    def pages_of_one(self) -> bool:
+        """The files are pages of one document (front and back), not alternatives."""
+        return bool(self.min_pages and self.min_pages > 1)
 
 
 @dataclass(frozen=True)
@@ -190,7 +213,13 @@ class Service:
     visit: Visit = Visit()
     samples: tuple[Sample, ...] = ()
     retention_days: int = 30
+    locale: str = "US"
+    """How dates read in messages: US (12/01/2026), ISO (2026-12-01), or another region (01/12/2026)."""
     path: Path | None = None
+
+    @property
+    def date_format(self) -> str:
+        return {"US": "%m/%d/%Y", "ISO": "%Y-%m-%d"}.get(self.locale, "%d/%m/%Y")
 
     def form(self, form_id: str) -> FormSpec:
         return next(f for f in self.forms if f.id == form_id)

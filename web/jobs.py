@@ -72,5 +72,8 @@ def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     packet = [(item, upload) if item else upload for item, upload in files]
     isolate = bool(app.config["ISOLATE"])
-    checker = intake.Checker(limits=_file_limits(app), isolate=isolate, sandbox=_sandbox(app) if isolate else None)
+    # Every loaded service lends its forms, so a file that is another known form is named as such.
+    known = tuple(spec for svc in app.extensions["intake.services"].values() for spec in svc.forms)
+    checker = intake.Checker(limits=_file_limits(app), isolate=isolate, sandbox=_sandbox(app) if isolate else None,
+                             catalogue=known)
     return checker.check(service, packet, today=today)

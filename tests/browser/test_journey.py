@@ -154,3 +154,32 @@ def test_too_many_megabytes_are_caught_before_sending_and_the_form_keeps_what_wa
     assert page.locator("#zip").input_value() == "62704"
     assert page.url.endswith("/s/passport-first-time")
     context.close()
+
+
+def test_a_wrong_form_is_named_and_a_fresh_bill_outweighs_a_stale_one(browser: Any, live_server: str,
+                                                                       corpus: Path, filled: Callable[..., bytes],
+                                                                       tmp_path: Path) -> None:
+    files = _files(tmp_path, corpus, filled)
+    synthetic = corpus / "supporting" / "synthetic"
+    context = browser.new_context(viewport={"width": 360, "height": 900}, locale="en")
+    page = context.new_page()
+    page.goto(f"{live_server}/?lang=en")
+    page.get_by_role("link", name=WORDS["en"]["service"]).click()
+    page.locator("#item-ds11").set_input_files(str(corpus / "forms" / "irs_fw9_2024.pdf"))
+    page.locator("#item-proof_of_address").set_input_files([str(synthetic / "utility_bill_2.pdf"),
+                                                            str(synthetic / "utility_bill_1.pdf")])
+    page.get_by_role("button", name=WORDS["en"]["check"]).click()
+    page.wait_for_url("**/r/*")
+    body = page.locator("main").inner_text()
+    assert "This is Form W-9, not Form DS-11" in body
+    assert "Fill in the “Last name” box" not in body
+    assert "utility_bill_2.pdf: This document is older than 90 days" in body
+    assert "We used utility_bill_1.pdf instead" in body
+    _accessible(page, "en-360-result-wrong-form")
+    page.locator("#item-ds11").set_input_files(str(files["ds11"]))
+    page.locator("#replace-ds11").check()
+    page.get_by_role("button", name=WORDS["en"]["again"]).click()
+    page.wait_for_selector("#changes-title")
+    assert "This is Form W-9" in page.locator("section.fixed, ul.fixed").first.inner_text()
+    _accessible(page, "en-360-result-right-form")
+    context.close()

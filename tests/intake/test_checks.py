@@ -192,7 +192,7 @@ def test_an_older_edition_is_reported_as_outdated(service: intake.Service, corpu
     assert report.status == "invalid"
     wrong = intake.check(service, [corpus / "forms/irs_fw4_2025_orphan_widgets.pdf"], today=TODAY)
     assert [p.code for p in wrong.forms[0].problems] == ["form.wrong"]
-    assert "not the Form 1040 (2024)" in wrong.forms[0].problems[0].message("en")
+    assert "This is Form W-4, not Form 1040 (2024)" in wrong.forms[0].problems[0].message("en")
     current = intake.check(service, [filled(DS11, **GOOD), corpus / "forms/irs_f1040_2024_xfa.pdf",
                                      corpus / SYNTHETIC / "utility_bill_1.pdf", corpus / SYNTHETIC / "pay_stub_1.pdf"],
                            today=TODAY)
@@ -205,7 +205,7 @@ def test_an_older_edition_is_reported_as_outdated(service: intake.Service, corpu
     ("malformed/empty_zero_bytes.pdf", "file.empty"),
     ("malformed/not_a_pdf_no_header.pdf", "file.not_pdf"),
     ("flat/scanned_nyc_civil_court_fee_waiver.pdf", "file.unrecognised"),
-    ("forms/irs_fw9_2024.pdf", "file.unrecognised"),
+    ("forms/irs_fw9_2024.pdf", "form.wrong"),
 ])
 def test_bad_or_unknown_files_become_problems_in_the_report_never_exceptions(
         service: intake.Service, corpus: Path, name: str, code: str) -> None:
@@ -213,7 +213,7 @@ def test_bad_or_unknown_files_become_problems_in_the_report_never_exceptions(
     assert [(u.file, u.problem.code) for u in report.unrecognised_files] == [(Path(name).name, code)]
     labelled = intake.check(service, [("ds11", corpus / name)], today=TODAY)
     assert labelled.status in ("invalid", "incomplete")
-    assert labelled.forms[0].problems[0].code in (code, "file.no_fields", "field.required")
+    assert labelled.forms[0].problems[0].code in (code, "file.no_fields", "field.required", "file.scanned")
 
 
 def test_a_wrongly_labelled_file_type_is_refused_for_a_pdf_only_item(service: intake.Service,
@@ -223,12 +223,15 @@ def test_a_wrongly_labelled_file_type_is_refused_for_a_pdf_only_item(service: in
     assert [p.code for p in report.forms[0].problems] == ["file.wrong_type"]
 
 
-def test_a_second_copy_of_a_form_is_noted_and_the_first_kept(service: intake.Service,
-                                                             filled: Callable[..., bytes]) -> None:
-    first = filled(DS11, **GOOD)
-    report = intake.check(service, [first, filled(DS11, **{**GOOD, "Applicant Last Name": "Other"})], today=TODAY)
-    assert report.forms[0].values["last_name"] == "Pérez"
-    assert [u.problem.code for u in report.unrecognised_files] == ["file.duplicate"]
+def test_of_two_copies_of_a_form_the_newest_is_checked_and_the_older_noted(service: intake.Service,
+                                                                          filled: Callable[..., bytes]) -> None:
+    older = intake.Upload("ds11-first.pdf", filled(DS11, **{**GOOD, "Applicant Last Name": "Other"}))
+    newer = intake.Upload("ds11-second.pdf", filled(DS11, **GOOD))
+    report = intake.check(service, [older, newer], today=TODAY)
+    assert report.forms[0].values["last_name"] == "Pérez" and report.forms[0].file == "ds11-second.pdf"
+    (noted,) = report.unrecognised_files
+    assert (noted.file, noted.problem.code) == ("ds11-first.pdf", "file.duplicate")
+    assert "ds11-second.pdf" in noted.problem.message("en")
 
 
 def test_an_unknown_item_label_is_a_usage_error(service: intake.Service, corpus: Path) -> None:

@@ -178,7 +178,8 @@ def test_coming_back_to_add_files_rechecks_and_shows_what_changed(app: Flask, cl
                           "everything": [(_bytes(corpus, "utility_bill_1.pdf"), "bill.pdf")]})
     page = pages.follow(post_files(client, f"/r/{reference}/files", more))
     assert page.h1.get_text(strip=True) == "Ready for your visit"
-    assert "Fixed: 3" in page.get_text()
+    since = page.find("section", attrs={"aria-labelledby": "changes-title"})
+    assert since.find("h3").get_text(strip=True) == "Fixed (3)" and len(since.select("ul.fixed li")) == 3
     replaced = upload_data(**{"item-ds11": (ds11, "ds11-again.pdf")})
     replaced["replace-ds11"] = "on"
     pages.follow(post_files(client, f"/r/{reference}/files", replaced))
