@@ -256,7 +256,7 @@ class _Run:
                                              edition.revision else edition.revision, edition.status)
         score = identity.fingerprint_score(spec, names)
         if score >= 1.0:
-            return None
+            return self._same_boxes_other_revision(spec, file)
         if not names and not any(file.form.text_layer):
             return None  # a scan or a picture of the form: it says so itself (file.scanned)
         text = file.form.text(1) if any(file.form.text_layer) else ""
@@ -276,6 +276,31 @@ class _Run:
         given = self._other_form(file, text)
         return Problem.of("form.wrong", file=file.name, form=spec.id, given=given, wanted=_short_title(spec),
                           variant=None if given else "unknown")
+
+    def _same_boxes_other_revision(self, spec: FormSpec, file: _File) -> Problem | None:
+        """An older edition can keep every box name; its printed revision still tells it apart.
+
+        Page 1's literal strings are looked at, which costs nothing like a text extraction; a
+        copy from the sandbox brings page 1's text instead. What neither shows is taken for
+        the current edition, as its boxes say.
+        """
+        assert file.form is not None
+        if not spec.revision:
+            return None
+        literal = file.form.literal_text(1, near=spec.number) if spec.number else file.form.literal_text(1)
+        if literal is None:  # a sealed copy from the sandbox: page 1's text came with it
+            text = file.form.text(1) if any(file.form.text_layer) else ""
+        elif identity.revision_core(spec.revision) in " ".join(literal.split()):
+            return None
+        else:
+            text = literal
+        printed = identity.identity_of(spec, text)
+        if printed is None or printed.revision is None or identity.same_revision(printed.revision, spec.revision):
+            return None
+        listed = next((e for e in spec.editions if e.revision and identity.same_revision(e.revision,
+                                                                                          printed.revision)), None)
+        return self._edition_problem(spec, file, listed.title if listed else printed.revision,
+                                     listed.status if listed else "outdated")
 
     def _edition_problem(self, spec: FormSpec, file: _File, given: str | Words | None, status: str) -> Problem:
         if status == "wrong":

@@ -100,6 +100,11 @@ def same_revision(a: str | None, b: str | None) -> bool:
     return _revision_key(a) == _revision_key(b)
 
 
+def revision_core(revision: str) -> str:
+    """The part of a revision that a form prints as one piece: "Rev. March 2024" -> "March 2024"."""
+    return re.sub(r"^(?:Rev\.?|Revised|version|ver\.)\s*", "", revision.strip(" ()"), flags=re.I)
+
+
 def best_match(specs: Sequence[FormSpec], names: Iterable[str]) -> tuple[FormSpec, float] | None:
     """The form whose fingerprint the file matches best, when it matches well enough."""
     present = set(names)

@@ -193,6 +193,38 @@ class PdfForm:
                 self._texts.update(_extract_text(self._data, missing, self._limits))
         return "\n".join(self._texts[p] for p in wanted)
 
+    def literal_text(self, page: int = 1, *, near: str | None = None) -> str | None:
+        """The literal strings a page's content (and its form XObjects) draws, joined in order.
+
+        A quick look that extracts no text: enough to find a form's printed number and
+        revision on most forms for almost nothing, where a text extraction of a dense first
+        page costs more than reading every field. It misses text drawn in a font's own codes,
+        so it can confirm but not rule out. With ``near``, only the strings around where those
+        characters stand in the stream are read (a form number, say), which keeps the look
+        cheap on dense pages. None for a sealed copy (its text is there instead) or a page
+        that is not in the file.
+        """
+        if self._sealed or not 1 <= page <= self.page_count:
+            return None
+        with self._lock, _parsing(self._limits):
+            try:
+                target = self._opened().pages[page - 1]
+                contents = target.get_contents()
+                streams = [contents.get_data()[:_CONTENT_SCAN_BYTES] if contents is not None else b""]
+                xobjects = _resolve(_resolve(target.get("/Resources") or DictionaryObject()).get("/XObject"))
+                if isinstance(xobjects, DictionaryObject):
+                    for ref in list(xobjects.values())[:16]:
+                        xobject = _resolve(ref)
+                        if isinstance(xobject, StreamObject) and xobject.get("/Subtype") == "/Form":
+                            streams.append(xobject.get_data()[:_CONTENT_SCAN_BYTES])
+            except Exception as exc:  # any parser failure just means "cannot tell"
+                _log.info("no quick look at page %d of %s: %s", page, self.sha256[:12], exc)
+                return None
+        if near is not None:
+            needle = near.encode("latin-1", "replace")
+            streams = [data[max(0, at - 600):at + 600] for data in streams for at in _positions(data, needle)]
+        return " ".join("".join(_unescape(m.group(1)) for m in _LITERAL.finditer(data)) for data in streams)
+
     def vet(self, pages: Iterable[int]) -> None:
         """Raise the ``FileProblemError`` a page deserves before its text is extracted.
 
@@ -519,6 +551,31 @@ def _scan(content: bytes, resources: Any, depth: int) -> tuple[bool, bool]:
                                             _resolve(xobject.get("/Resources")), depth + 1)
             has_text, has_image = has_text or inner_text, has_image or inner_image
     return has_text, has_image
+
+
+_LITERAL = re.compile(rb"\(((?:\\.|[^\\)]){0,2000})\)", re.S)
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _positions(data: bytes, needle: bytes, most: int = 8) -> list[int]:
+    found: list[int] = []
+    at = data.find(needle)
+    while at >= 0 and len(found) < most:
+        found.append(at)
+        at = data.find(needle, at + len(needle))
+    return found
+
+
+def _unescape(literal: bytes) -> str:
+    """A PDF literal string's bytes as text (Latin-1, which suits the standard encodings)."""
+    def one(match: re.Match[bytes]) -> bytes:
+        code = match.group(1)
+        if code[:1].isdigit():
+            return bytes([int(code, 8) & 0xFF])
+        return _ESCAPES.get(code, code)
+
+    return _ESCAPE.sub(one, literal).decode("latin-1")
 
 
 def _resolve(obj: Any) -> Any:

@@ -204,3 +204,19 @@ def test_a_name_and_address_are_read_from_an_address_block() -> None:
     assert rules.printed_name(text) == "Daniel Kowalski"
     (address,) = rules.printed_addresses(text)
     assert (address.city, address.state, address.zip) == ("Bronx", "NY", "10457")
+
+
+@pytest.mark.parametrize("isolate", [False, True], ids=["in process", "in the sandbox"])
+def test_an_older_ss5_with_the_same_boxes_is_told_apart_by_its_printed_revision(corpus: Path,
+                                                                                 isolate: bool) -> None:
+    old = older_edition((corpus / "forms/ssa_ss5_xfa.pdf").read_bytes(),
+                        {b"( \\(10-2021\\) UF )": b"( \\(08-2011\\) UF )"}, {})
+    report = _check("social-security-card", [("ss5", intake.Upload("ss5-2011.pdf", old))], isolate=isolate)
+    (problem,) = [p for f in report.forms for p in f.problems]
+    assert problem.code == "form.outdated" and "the 08-2011 edition" in problem.message("en")
+    assert "la edición 08-2011" in problem.message("es")
+
+
+def test_a_literal_look_at_page_one_finds_a_printed_revision_without_extracting_text(corpus: Path) -> None:
+    form = intake.read_form(corpus / W9)
+    assert identity.printed_forms(form.literal_text(1) or "") == [identity.Printed("W-9", "Rev. March 2024")]
