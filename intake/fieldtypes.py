@@ -34,6 +34,7 @@ _STATE_NAMES = {name.lower(): code for code, name in STATES.items()}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _DIGITS = re.compile(r"\D")
 _RELATIVE = re.compile(r"^today(?:([-+])(\d+)([dy]))?$")
+_TOO_BIG = Decimal(10) ** 15
 _DEFAULT_JOIN = {"ssn": "", "ein": "", "phone": "", "zip": "", "date": "/", "number": "", "money": ""}
 
 
@@ -161,6 +162,8 @@ class Number(_Typed):
         number = _decimal(value)
         if number is None:
             raise fail("field.format", variant=self.spec.type)
+        if abs(number) >= _TOO_BIG:  # no form asks for a quadrillion, and money must still round
+            raise fail("field.range", variant="too_big")
         if self.spec.min is not None and number < Decimal(str(self.spec.min)):
             raise fail("field.range", variant="min", min=self.spec.min)
         if self.spec.max is not None and number > Decimal(str(self.spec.max)):

@@ -106,6 +106,7 @@ TEXTS: Mapping[str, str] = {
     "field.range:latest": N_("The date in “{field}” cannot be after {latest}. Check the year."),
     "field.range:max": N_("“{field}” must be at most {max}."),
     "field.range:min": N_("“{field}” must be at least {min}."),
+    "field.range:too_big": N_("The number in “{field}” is far larger than this form expects. Check it and write it again."),
     "field.required": N_("Fill in the “{field}” box. It is required."),
     "field.required:because": N_("Fill in the “{field}” box. It is needed because {reason}."),
     "field.rule": N_("Check “{field}”: it does not agree with other answers on the form."),

@@ -114,3 +114,14 @@ def test_sensitive_values_are_masked_to_their_last_digits() -> None:
     assert mask(dob, dt.date(1984, 3, 9)) == "**/**/1984"
     assert mask(dob, "03/09/2031") == "**/**/2031"
     assert mask(FieldSpec(id="n", sources=("N",), type="text"), "Jane") == "Jane"
+
+
+@pytest.mark.parametrize("type_, given", [
+    ("money", "1" + "0" * 26), ("money", "-1e30"), ("number", "9" * 40), ("money", "1E+999999"),
+])
+def test_a_number_far_past_any_forms_needs_is_a_range_problem_not_a_crash(type_: str, given: str) -> None:
+    assert _error(given, type_) == ("field.range", {"variant": "too_big"})
+
+
+def test_a_large_but_real_amount_is_still_accepted() -> None:
+    assert _load("999,999,999,999.99", "money") == Decimal("999999999999.99")

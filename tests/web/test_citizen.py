@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -259,6 +260,24 @@ def test_lookups_are_rate_limited_per_address(another_app: Callable[..., Flask])
         codes = [client.post("/r", data={"reference": "ACD-EFG-HJK", "zip": "00000"}).status_code
                  for _ in range(12)]
     assert codes[:10] == [400] * 10 and codes[-1] == 429
+
+
+def test_a_newer_bill_uploaded_later_supersedes_a_stale_one_without_replacing_it(
+        app: Flask, client: FlaskClient, pages: Pages, ds11: bytes, corpus: Path) -> None:
+    stale = (_bytes(corpus, "utility_bill_2.pdf"), "old.pdf")
+    first = pages.follow(_submit(client, **{"item-ds11": (ds11, "ds11.pdf"), "item-proof_of_address": stale}))
+    assert "must be dated within the last 90 days" in first.get_text()
+    reference = _only_submission(app).reference
+    newer = upload_data(**{"item-proof_of_address": (_bytes(corpus, "utility_bill_1.pdf"), "new.pdf")})
+    page = pages.follow(post_files(client, f"/r/{reference}/files", newer))
+    text = page.get_text(" ", strip=True)
+    assert "old.pdf: This document is older than 90 days" in text and "We used new.pdf instead" in text
+    with app.app_context():
+        latest = db.session.query(CheckRecord).order_by(CheckRecord.id.desc()).first()
+        assert latest is not None
+        proof = next(d for d in json.loads(latest.report_json)["en"]["documents"] if d["id"] == "proof_of_address")
+    assert proof["status"] == "provided" and proof["file"] == "new.pdf" and proof["files"] == ["old.pdf", "new.pdf"]
+    assert [p["file"] for p in proof["problems"]] == ["old.pdf"]
 
 
 def _samples() -> list[Any]:
