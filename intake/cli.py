@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 EXIT_OK, EXIT_FILE, EXIT_USAGE = 0, 1, 2
 
@@ -26,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from intake.errors import FileProblemError, IntakeError, SourceError
 
     try:
-        result: int = args.run(args, sys.stdout)
+        result: int = args.run(args, cast(TextIO, _Printable(sys.stdout)))
         return result
     except FileProblemError as exc:
         from intake.pdf import problem_from_error
@@ -44,6 +45,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of our output (``| head``) went away: not an error worth a traceback.
         sys.stderr.close()
         return EXIT_OK
+
+
+# Terminal controls (ESC sequences and the like) that a form's field names or values may carry:
+# printed raw they could retitle the terminal, hide lines or fake output.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class _Printable:
+    """Standard output that shows each control character as a visible escape (``\\x1b``)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._out, name)
 
 
 def _parser() -> argparse.ArgumentParser:

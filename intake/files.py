@@ -112,19 +112,25 @@ def sniff(data: bytes) -> Kind:
     """The file type from magic bytes, never from the name.
 
     A PDF header may follow up to a kilobyte of junk, as readers allow, unless the junk is
-    markup: a browser shows such a file as a web page (an HTML/PDF polyglot), so it is not
-    taken as a PDF at all.
+    markup (a browser shows such a file as a web page: an HTML/PDF polyglot) or the start of
+    a program or archive (an MZ/PDF polyglot runs when opened): neither is taken as a PDF.
     """
     if not data:
         return "empty"
     offset = data.find(b"%PDF-", 0, _PDF_HEADER_WINDOW)
-    if offset == 0 or (offset > 0 and not _looks_like_markup(data[:offset])):
+    if offset == 0 or (offset > 0 and not _looks_like_markup(data[:offset]) and not data.startswith(_PROGRAMS)):
         return "pdf"
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     return "unknown"
+
+
+# A program or an archive that also carries a PDF header inside its first kilobyte is a
+# polyglot: opened by its name it runs or unpacks, so it is not taken as a PDF either.
+_PROGRAMS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe",
+             b"\xce\xfa\xed\xfe", b"\xd0\xcf\x11\xe0")
 
 
 def _looks_like_markup(prefix: bytes) -> bool:

@@ -112,3 +112,15 @@ def test_a_scaffolded_draft_passes_lint(cli: Callable[..., int], entry: Any, tmp
     draft = tmp_path / "draft-service.yaml"
     assert cli(["scaffold", str(entry.path), "--id", "draft-service", "-o", str(draft)]) == 0
     assert cli(["lint", str(draft)]) == 0, capsys.readouterr().out
+
+
+def test_fields_shows_terminal_controls_in_names_and_values_as_visible_escapes(
+        cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.pdfs import FormBuilder
+
+    form = tmp_path / "controls.pdf"
+    form.write_bytes(FormBuilder().add_text("Name\x1b]0;owned\x07", "Jane\x1b[2J\x9b31m").build())
+    assert cli(["fields", str(form)]) == 0
+    shown = capsys.readouterr().out
+    assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown
+    assert "\\x1b[2J" in shown

@@ -749,3 +749,18 @@ def test_every_http_scenario_of_the_corpus_has_a_test_here(hostile: corpus.Hosti
     here = {name for name, value in globals().items() if name.startswith("test_") and callable(value)}
     missing = {test for tests in COVERED.values() for test in tests} - here
     assert not missing, missing
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("sent, kept", [
+    ("statement.pdf\x00.exe", "statement.pdf"),
+    ("bill.exe", "bill.exe.pdf"),
+    ("bill", "bill.pdf"),
+    ("Bill.PDF", "Bill.PDF"),
+])
+def test_a_stored_name_ends_in_the_extension_of_what_the_bytes_are(app: Flask, client: FlaskClient,
+                                                                   sent: str, kept: str) -> None:
+    response = _upload(client, [(_pdf(f"typed {sent!r}"), sent)], key=f"k-typed-{kept}")
+    assert response.status_code == 303
+    with app.app_context():
+        assert [f.name for f in db.session.query(SubmissionFile)] == [kept]

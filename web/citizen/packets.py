@@ -70,7 +70,7 @@ def display_name(name: str) -> str:
     The name is only ever shown (files are stored by their sha256), so this is about what a
     clerk or citizen sees: ``ann`` + U+202E + ``fdp.exe`` must not pass for ``annexe.pdf``.
     """
-    name = unicodedata.normalize("NFC", name or "")
+    name = unicodedata.normalize("NFC", name or "").split("\x00", 1)[0]  # "a.pdf\x00.exe" is "a.pdf"
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE_NAME.sub("", name).strip(" .") or "upload"
     if len(name) > NAME_LENGTH:
@@ -78,6 +78,19 @@ def display_name(name: str) -> str:
         suffix = suffix[:10] if dot and stem else ""
         name = name[: NAME_LENGTH - len(suffix) - 2].rstrip() + "…" + ("." + suffix if suffix else "")
     return name
+
+
+_EXTENSIONS = {"pdf": (".pdf",), "jpeg": (".jpg", ".jpeg"), "png": (".png",)}
+
+
+def typed_name(name: str, data: bytes) -> str:
+    """The name with an extension that matches what the bytes are, so a download opens as the
+    type we checked (a PDF sent as ``bill.exe`` is kept as ``bill.exe.pdf``)."""
+    name = name.split("\x00", 1)[0]
+    extensions = _EXTENSIONS.get(intake.sniff(data))
+    if not name or extensions is None or name.lower().endswith(extensions):
+        return name
+    return name + extensions[0]
 
 
 def _unique(name: str, sha256: str | None, taken: dict[str, str | None]) -> str:
@@ -116,7 +129,7 @@ def collect(form_files: dict[str, list[FileStorage]], service: Service,
                 continue
             size = len(data) if len(data) <= limit else None
             sha256 = hashlib.sha256(data).hexdigest() if size is not None else None
-            name = _unique(display_name(upload.filename or ""), sha256, names)
+            name = _unique(display_name(typed_name(upload.filename or "", data)), sha256, names)
 
             refusal = _refusal(data, name, limit)
             if refusal is not None:
