@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if code == 413 and request.endpoint in UPLOADS:
             _audit_refusal()
-        template = f"errors/{code}.html" if code in (404, 413, 429) else "errors/generic.html"
+        template = f"errors/{code}.html" if code in (403, 404, 413, 429) else "errors/generic.html"
         return render_template(template, code=code), code
 
     @app.errorhandler(Exception)

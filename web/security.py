@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Request, Response, abort, request
 from werkzeug.exceptions import RequestTimeout
 
+_PRIVATE_PATHS = ("/clerk", "/r/", "/api/")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -62,6 +63,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.path.startswith(_PRIVATE_PATHS):
+            # Clerk pages, downloads and exports, a citizen's own results and every API answer
+            # hold personal data: no browser or proxy keeps a copy for the next person.
+            response.headers["Cache-Control"] = "private, no-store"
         if served_over_https:
             response.headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response

@@ -132,7 +132,7 @@ def test_a_clerk_works_a_submission_and_every_step_is_audited(app: Flask, staff:
         file_id = submission.files[0].id
     download = ana.get(f"/clerk/s/{reference}/files/{file_id}")
     assert download.headers["Content-Disposition"].startswith("attachment;")
-    assert download.mimetype == "application/pdf"
+    assert download.mimetype == "application/pdf" and download.headers["Cache-Control"] == "private, no-store"
     assert b"must have" not in download.data[:10]
     with app.app_context():
         item = db.session.get(WorkItem, submission.id)

@@ -166,3 +166,19 @@ def test_a_supervisor_gets_no_statistics_for_a_service_they_cannot_see(app: Flas
     assert sup.get("/clerk/stats?service=ny-name-change").status_code == 404
     assert sup.get("/clerk/stats?service=no-such-service").status_code == 404
     assert sign_in(app, "adm@example.gov").get("/clerk/stats?service=ny-name-change").status_code == 200
+
+
+def test_a_refused_clerk_is_told_what_is_not_allowed_and_nothing_is_cached(app: Flask,
+                                                                           staff: dict[str, str]) -> None:
+    refused = sign_in(app, "ana@example.gov").get("/clerk/audit")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 403 and "You cannot do that here" in text and "try again" not in text
+    assert refused.headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize("url", ["/clerk", "/clerk/audit", "/clerk/audit.csv", "/clerk/stats", "/clerk/export.csv"])
+def test_signed_in_pages_and_exports_are_never_kept_by_a_browser(app: Flask, staff: dict[str, str],
+                                                                 url: str) -> None:
+    response = sign_in(app, "sup@example.gov").get(url)
+    assert response.status_code == 200, url
+    assert response.headers["Cache-Control"] == "private, no-store"

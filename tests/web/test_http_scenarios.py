@@ -271,7 +271,7 @@ def test_the_type_comes_from_the_bytes_never_the_declared_content_type(app: Flas
     assert post_files(client, f"/s/{SERVICE}", data).status_code == 303
     with app.app_context():
         kinds = {f.name: f.kind for f in db.session.query(SubmissionFile)}
-    assert kinds == {"scan.pdf": "png", "photo.png": "pdf"}
+    assert kinds == {"scan.png": "png", "photo.pdf": "pdf"}  # named for what they are
 
 
 def _png() -> bytes:

@@ -81,15 +81,20 @@ def display_name(name: str) -> str:
 
 
 _EXTENSIONS = {"pdf": (".pdf",), "jpeg": (".jpg", ".jpeg"), "png": (".png",)}
+_KNOWN_EXTENSIONS = {e for found in _EXTENSIONS.values() for e in found}
 
 
 def typed_name(name: str, data: bytes) -> str:
     """The name with an extension that matches what the bytes are, so a download opens as the
-    type we checked (a PDF sent as ``bill.exe`` is kept as ``bill.exe.pdf``)."""
+    type we checked: a PDF sent as ``bill.exe`` is kept as ``bill.exe.pdf``, a picture sent as
+    ``scan.pdf`` as ``scan.png``."""
     name = name.split("\x00", 1)[0]
     extensions = _EXTENSIONS.get(intake.sniff(data))
     if not name or extensions is None or name.lower().endswith(extensions):
         return name
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and "." + suffix.lower() in _KNOWN_EXTENSIONS:  # scan.pdf that is a PNG: scan.png
+        return stem + extensions[0]
     return name + extensions[0]
 
 
