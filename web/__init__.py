@@ -13,8 +13,8 @@ from flask import Flask
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
+from web import backoff, errors, i18n, security
 from web import config as settings
-from web import errors, i18n, security
 from web.limits import limiter
 from web.models import db
 
@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.config.setdefault("RATELIMIT_ENABLED", not app.testing or app.config.get("RATELIMIT_ENABLED", True))
     limiter.init_app(app)
+    backoff.init_app(app)
 
     from web import commands, jobs, logins, logs
     from web.citizen import bp as citizen

@@ -241,3 +241,19 @@ def test_waivers_apply_to_what_the_api_shows_and_to_ready(app: Flask, client: Fl
     assert client.post(f"{url}/status", json={"to": "in_review"}, headers=writer).status_code == 200
     ready = client.post(f"{url}/status", json={"to": "ready"}, headers=writer)
     assert ready.status_code == 200 and ready.get_json()["work"]["status"] == "ready"
+
+
+def test_the_audit_log_and_its_csv_name_the_token_that_acted(app: Flask, client: FlaskClient) -> None:
+    from tests.web.clerks import cli
+
+    secret = token(app, "county portal", "--service", PASSPORT)
+    assert client.get(f"{API}/clerk/submissions", headers=bearer(secret)).status_code == 200
+    assert cli(app, "users", "create", "root@example.gov", "--name", "Root", "--role", "admin",
+               "--password", PASSWORD).exit_code == 0
+    admin = app.test_client()
+    assert admin.post("/clerk/sign-in", data={"email": "root@example.gov", "password": PASSWORD}).status_code == 303
+    named = f"token: county portal ({secret[4:12]}…)"
+    assert named in admin.get("/clerk/audit").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(admin.get("/clerk/audit.csv").get_data(as_text=True))))
+    assert any(row["user"] == named for row in rows) and not any(row["user"] in ("", "None") for row in rows
+                                                                 if row["action"].startswith("api"))

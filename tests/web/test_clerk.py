@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -202,15 +202,56 @@ def test_the_queue_filters_counts_and_searches(app: Flask, staff: dict[str, str]
     assert reference[:3] in ana.get(f"/clerk?q={reference[:5]}").get_data(as_text=True)
 
 
-def test_sign_in_is_rate_limited_per_account(another_app: Callable[..., Flask], staff: dict[str, str]) -> None:
+def _try(app: Flask, email: str, password: str, address: str) -> Any:
+    with app.test_client() as client:
+        return client.post("/clerk/sign-in", data={"email": email, "password": password},
+                           environ_base={"REMOTE_ADDR": address})
+
+
+def test_an_office_behind_one_address_can_sign_in_all_day(another_app: Callable[..., Flask],
+                                                          staff: dict[str, str]) -> None:
     limited = another_app(RATELIMIT_ENABLED=True)
-    codes = []
-    for n in range(7):
-        with limited.test_client() as client:
-            codes.append(client.post("/clerk/sign-in", data={"email": "ana@example.gov", "password": "x" * 12},
-                                     environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code)
-    assert codes[:5] == [400] * 5 and codes[-1] == 429
-    json.dumps(codes)
+    codes = [_try(limited, email, PASSWORD, "10.1.0.1").status_code
+             for _ in range(6) for email in ("ana@example.gov", "ben@example.gov")]
+    assert codes == [303] * 12
+
+
+def test_wrong_passwords_make_that_address_wait_longer_each_time_with_retry_after(
+        another_app: Callable[..., Flask], staff: dict[str, str]) -> None:
+    limited = another_app(RATELIMIT_ENABLED=True)
+    codes = [_try(limited, "ana@example.gov", "x" * 12, "10.2.0.1").status_code for _ in range(6)]
+    assert codes[:6] == [400] * 6
+    waiting = _try(limited, "ana@example.gov", PASSWORD, "10.2.0.1")
+    assert waiting.status_code == 429 and 1 <= int(waiting.headers["Retry-After"]) <= 15 * 60
+    assert "Wait" in waiting.get_data(as_text=True)
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_clerk_out(another_app: Callable[..., Flask],
+                                                                  staff: dict[str, str]) -> None:
+    limited = another_app(RATELIMIT_ENABLED=True)
+    for _ in range(12):
+        _try(limited, "ana@example.gov", "x" * 12, "10.3.0.66")
+    assert _try(limited, "ana@example.gov", PASSWORD, "10.3.0.1").status_code == 303
+
+
+def test_an_address_that_tries_many_accounts_is_slowed_too(another_app: Callable[..., Flask],
+                                                           staff: dict[str, str]) -> None:
+    limited = another_app(RATELIMIT_ENABLED=True)
+    codes = [_try(limited, f"guess{n}@example.gov", "x" * 12, "10.4.0.9").status_code for n in range(22)]
+    assert codes[:21] == [400] * 21 and codes[-1] == 429
+
+
+def test_every_failed_or_refused_sign_in_is_in_the_audit_log(another_app: Callable[..., Flask],
+                                                             staff: dict[str, str]) -> None:
+    limited = another_app(RATELIMIT_ENABLED=True)
+    for _ in range(7):
+        _try(limited, "ana@example.gov", "x" * 12, "10.5.0.1")
+    _try(limited, "nobody@example.gov", "x" * 12, "10.5.0.2")
+    with limited.app_context():
+        failed = db.session.query(AuditEntry).filter_by(action="sign_in_failed").all()
+        refused = db.session.query(AuditEntry).filter_by(action="sign_in_refused").count()
+    assert len(failed) + refused == 8 and refused >= 1
+    assert any(e.user_id is None and "nobody@example.gov" in (e.detail or "") for e in failed)
 
 
 def test_the_filtered_queue_exports_as_csv_for_that_clerk_only(app: Flask, staff: dict[str, str],

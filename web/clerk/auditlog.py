@@ -101,3 +101,11 @@ def select_entries(viewer: StaffUser, filters: AuditFilters) -> Select[Any]:
     if filters.until:
         query = query.where(AuditEntry.at < dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time.min))
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def actor_names() -> dict[int, str]:
+    """API token id -> how the trail names it ("token: billing sync (ik_3f9a…)"), for the rows a
+    token wrote, which have no person."""
+    from web.models import ApiToken
+
+    return {token.id: f"token: {token.name} ({token.prefix}…)" for token in db.session.query(ApiToken)}

@@ -28,13 +28,13 @@ def _reader() -> StaffUser:
 def audit() -> str:
     user = _reader()
     filters = auditlog.AuditFilters.from_args(request.args)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
     query = auditlog.select_entries(user, filters)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     people = auditlog.readable_users(user)
     return render_template("clerk/audit.html", rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=page,
                            filters=filters, args=filters.as_args(), people=people, actions=auditlog.actions(),
-                           display=references.display)
+                           display=references.display, tokens=auditlog.actor_names())
 
 
 @bp.get("/audit.csv")
@@ -43,7 +43,8 @@ def audit_export() -> Any:
     """The matching entries as CSV; the export itself is audited, with its filters."""
     user = _reader()
     filters = auditlog.AuditFilters.from_args(request.args)
-    rows = [[entry.at.isoformat(timespec="seconds"), email or "", entry.action,
+    tokens = auditlog.actor_names()
+    rows = [[entry.at.isoformat(timespec="seconds"), email or tokens.get(entry.token_id or 0, ""), entry.action,
              references.display(reference) if reference else "", entry.detail or ""]
             for entry, reference, email in db.session.execute(auditlog.select_entries(user, filters))]
     work.audit(user, "audit_export", filters=filters.as_args())

@@ -10,15 +10,15 @@ from urllib.parse import quote
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from intake.services import Service
 from intake.words import Words
-from web import accounts, csvfiles, jobs, logins, references, storage, waivers
+from web import accounts, backoff, csvfiles, jobs, logins, references, storage, waivers
 from web.clerk import bp, images, work
 from web.clerk import queue as queue_filters
-from web.limits import limiter
 from web.models import (
     STATUSES,
     AuditEntry,
@@ -51,22 +51,28 @@ def _submission(reference: str) -> Submission:
     return submission
 
 
-def _sign_in_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"], key_func=_sign_in_key)
 def sign_in() -> str | WerkzeugResponse | tuple[str, int]:
     if request.method == "GET":
         return render_template("clerk/sign_in.html", errors=[], email="")
-    email = (request.form.get("email") or "").strip().lower()
+    email = (request.form.get("email") or "").strip().lower()[:320]
+    address = get_remote_address()
+    wait = backoff.wait_seconds(email, address)
+    if wait:
+        work.audit(None, "sign_in_refused", email=email, address=address, wait_seconds=wait)
+        db.session.commit()
+        errors = [("email", _("Too many wrong passwords from here. Wait %(n)s seconds, then try again.", n=wait))]
+        page = render_template("clerk/sign_in.html", errors=errors, email=email)
+        return page, 429, {"Retry-After": str(wait)}  # type: ignore[return-value]
     user = db.session.query(StaffUser).filter_by(email=email).one_or_none()
     if not accounts.verify(user, request.form.get("password") or ""):
+        backoff.failed(email, address)
+        work.audit(user, "sign_in_failed", email=email, address=address)
+        db.session.commit()
         errors = [("email", _("The email or password is not right, or the account is disabled."))]
         return render_template("clerk/sign_in.html", errors=errors, email=email), 400
     assert user is not None
+    backoff.succeeded(email, address)
     lang = session.get("lang")
     session.clear()  # a new session at sign-in: nothing from before survives
     if lang:
