@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # Terminal controls (ESC sequences and the like) that a form's field names or values may carry:
 # printed raw they could retitle the terminal, hide lines or fake output.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 
 class _Printable:

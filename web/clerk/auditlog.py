@@ -28,10 +28,9 @@ def actions() -> list[str]:
 
 
 def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip()) if value else None
-    except ValueError:
-        return None
+    from web.clerk.queue import filter_date
+
+    return filter_date(value)
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class AuditFilters:
         user = (args.get("user") or "").strip()
         action = (args.get("action") or "").strip()[:40]
         typed = args.get("reference") or ""
-        return cls(user=int(user) if user.isdigit() else None,
+        return cls(user=int(user) if user.isdigit() and len(user) <= 12 else None,  # ids fit any database
                    action=action if action.replace("_", "").isalnum() else "",
                    reference=references.normalise(typed) or re.sub(r"[^A-Za-z0-9]", "", typed).upper()[:40],
                    since=_date(args.get("since")), until=_date(args.get("until")))

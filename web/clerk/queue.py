@@ -19,10 +19,17 @@ _ITEM = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 
 
 def _date(value: str | None) -> dt.date | None:
+    return filter_date(value)
+
+
+def filter_date(value: str | None) -> dt.date | None:
+    """A day typed into a filter, or None when it is no date we can search by: not ISO, or a
+    year no submission has (the date pickers accept 9999-12-31, and a day after it overflows)."""
     try:
-        return dt.date.fromisoformat((value or "").strip()) if value else None
+        day = dt.date.fromisoformat((value or "").strip()[:10]) if value else None
     except ValueError:
         return None
+    return day if day is not None and 1900 <= day.year <= 2200 else None
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def queue() -> str:
     base, query, visible = _filtered(user)
     filters = queue_filters.Filters.from_args(request.args)
     counts = queue_filters.counts(base)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     holders = {u.id: u.name for u in db.session.query(StaffUser)}
     catalogue = jobs.services()
@@ -178,7 +178,7 @@ def detail(reference: str) -> str:
                            item_titles={k: v.get(g.lang) for k, v in _item_titles(service).items()})
 
 
-@bp.get("/s/<reference>/files/<int:file_id>")
+@bp.get("/s/<reference>/files/<int(max=2147483647):file_id>")
 @login_required
 def download(reference: str, file_id: int) -> Any:
     user, submission = _user(), _submission(reference)
@@ -288,7 +288,7 @@ def waive(reference: str) -> WerkzeugResponse:
     return _act(reference, lambda user, submission: work.waive(user, submission, choice, reason))
 
 
-@bp.get("/s/<reference>/files/<int:file_id>/pages/<int:page>.png")
+@bp.get("/s/<reference>/files/<int(max=2147483647):file_id>/pages/<int(max=100000):page>.png")
 @login_required
 def page_image(reference: str, file_id: int, page: int) -> Any:
     """A picture of one page of an uploaded PDF, drawn in the sandbox worker, with the boxes of
