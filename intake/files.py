@@ -45,6 +45,10 @@ class Limits:
     max_fields: int = 3000
     max_field_nodes: int = 20000
     max_field_depth: int = 32
+    max_xfa_nodes: int = 200_000
+    """Elements in one XFA packet; the template of the biggest real form has about 25,000."""
+    max_xfa_depth: int = 64
+    """How deep the elements of one XFA packet nest; real templates nest about 16 deep."""
     max_annotations: int = 20000
     max_stream_bytes: int = 20 * _MB
     """Decompressed size of any one stream (page content, font, image, XFA)."""

@@ -115,6 +115,10 @@ TEXTS: Mapping[str, str] = {
     "field.rule:equal": N_("“{field}” and “{other}” should be the same. Check both."),
     "field.rule:exactly_one_of_many": N_("Fill in only one of these: {others}. More than one has an answer."),
     "field.rule:exactly_one_of_none": N_("Fill in one of these: {others}."),
+    "field.xfa_repaired": N_(
+        "Some answers in this form were saved in a slightly damaged way. We read what we could: check "
+        "your answers below, and bring the form to your visit if any look wrong."
+    ),
     "field.xfa_unreadable": N_(
         "Part of this form could not be read. Open it in Adobe Acrobat Reader, save it again and upload "
         "it, or bring a printed copy to the office."

@@ -296,7 +296,7 @@ def read_form(source: Source | Upload, *, limits: Limits | None = None, name: st
         page_count = _count_pages(reader, limits)
         _hazards.check_pages(reader, limits)
         walk = _acroform.walk(reader, limits)
-        fields, xfa, xfa_problem = _with_xfa(reader, walk.fields)
+        fields, xfa, xfa_problem = _with_xfa(reader, walk.fields, limits)
         layers = None if fields else _layers(reader)
     serious = sorted(m for m in repairs if _SERIOUS_REPAIR.search(m))
     repaired = bool(serious) or upload.pdf_offset > 0
@@ -481,36 +481,56 @@ def _count_pages(reader: PdfReader, limits: Limits) -> int:
     return count
 
 
-def _with_xfa(reader: PdfReader, fields: list[FormField]) -> tuple[list[FormField], XfaKind, bool]:
+def _with_xfa(reader: PdfReader, fields: list[FormField],
+              limits: Limits) -> tuple[list[FormField], XfaKind, str | None]:
+    """The fields with the XFA answers in them, the XFA kind, and the problem reading them left.
+
+    Answers fill the AcroForm fields they match. A form is dynamic when the file says so
+    (/NeedsRendering) or when its AcroForm takes fewer than half of the answers (a dynamic
+    form may carry one signature field, say); then every answer no AcroForm field takes
+    becomes an XFA field of its own, so none is lost.
+    """
     root = _resolve(reader.trailer.get("/Root"))
     acro = _resolve(root.get("/AcroForm")) if isinstance(root, DictionaryObject) else None
     raw = _resolve(acro.get("/XFA")) if isinstance(acro, DictionaryObject) else None
     if raw is None:
-        return fields, "none", False
-    dynamic = not fields or bool(_resolve(root.get("/NeedsRendering")))
-    kind: XfaKind = "dynamic" if dynamic else "static"
+        return fields, "none", None
+    needs_rendering = bool(_resolve(root.get("/NeedsRendering")))
     try:
-        packets = _xfa_packets(raw)
-        values = _xfa.data_values(packets["datasets"]) if "datasets" in packets else []
-        if fields:
-            return _xfa.merge(fields, values), kind, False
-        labels = _xfa.template_labels(packets["template"]) if "template" in packets else {}
-        return _xfa.data_fields(values, labels), kind, False
+        packets = _xfa_packets(raw, limits)
+        datasets = packets.get("datasets")
+        values = _xfa.data_values(datasets, limits) if datasets else []
     except _xfa.XfaUnreadable:
-        return fields, kind, True
+        return fields, "dynamic" if needs_rendering or not fields else "static", "field.xfa_unreadable"
+    problem = "field.xfa_repaired" if datasets and datasets.repaired else None
+    merged, left = _xfa.merge(fields, values)
+    if fields and not needs_rendering and 2 * (len(values) - len(left)) >= len(values):
+        return merged, "static", problem
+    if len(merged) + len(left) > limits.max_fields:
+        raise TooComplexError("too many form fields", variant="fields", limit=limits.max_fields)
+    return merged + _xfa.data_fields(left, _xfa_labels(packets) if left else {}), "dynamic", problem
 
 
-def _xfa_packets(raw: Any) -> dict[str, bytes]:
+def _xfa_labels(packets: _xfa.Packets) -> dict[str, str]:
+    """Labels from the template; without them the answers are still read, so damage here is no problem."""
+    try:
+        template = packets.get("template")
+    except _xfa.XfaUnreadable:
+        return {}
+    return _xfa.template_labels(template) if template else {}
+
+
+def _xfa_packets(raw: Any, limits: Limits) -> _xfa.Packets:
     if isinstance(raw, StreamObject):
-        return _xfa.packets_from_xdp(raw.get_data())
+        return _xfa.Packets.from_xdp(raw.get_data(), limits)
     if not isinstance(raw, ArrayObject):
         raise _xfa.XfaUnreadable("the XFA entry is neither a stream nor an array")
-    packets: dict[str, bytes] = {}
+    streams: dict[str, bytes] = {}
     for i in range(0, len(raw) - 1, 2):
         stream = _resolve(raw[i + 1])
         if isinstance(stream, StreamObject) and str(raw[i]) in ("datasets", "template"):
-            packets[str(raw[i])] = stream.get_data()
-    return packets
+            streams[str(raw[i])] = stream.get_data()
+    return _xfa.Packets(streams, limits)
 
 
 def _layers(reader: PdfReader) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
@@ -582,15 +602,17 @@ def _resolve(obj: Any) -> Any:
     return obj.get_object() if isinstance(obj, IndirectObject) else obj
 
 
-def _triage(form: PdfForm, walk: _acroform.Walk, xfa_unreadable: bool) -> list[Problem]:
+def _triage(form: PdfForm, walk: _acroform.Walk, xfa_problem: str | None) -> list[Problem]:
     file = form.name
     problems: list[Problem] = []
     if form.repaired:
         problems.append(Problem.of("file.repaired", file=file))
-    if form.xfa == "dynamic" and not any(f.source.value == "acroform" for f in form.fields):
+    # Answers kept only in XFA are fields drawn nowhere: no reader but Acrobat shows them.
+    only_in_xfa = any(f.source.value == "xfa" and not f.widgets for f in form.fields)
+    if form.xfa == "dynamic" and (only_in_xfa or not any(f.source.value == "acroform" for f in form.fields)):
         problems.append(Problem.of("file.xfa_only", file=file))
-    if xfa_unreadable:
-        problems.append(Problem.of("field.xfa_unreadable", file=file))
+    if xfa_problem:
+        problems.append(Problem.of(xfa_problem, file=file))
     if not form.fields and form.xfa == "none":
         scanned = form.scanned_pages
         if scanned and not any(form.text_layer):

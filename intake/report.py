@@ -44,6 +44,7 @@ CODES: Mapping[str, Severity] = {
     "field.range": Severity.BLOCKS,
     "field.required": Severity.BLOCKS,
     "field.rule": Severity.BLOCKS,
+    "field.xfa_repaired": Severity.WARNING,
     "field.xfa_unreadable": Severity.WARNING,
     "file.damaged": Severity.BLOCKS,
     "file.duplicate": Severity.WARNING,
