@@ -37,9 +37,15 @@ class PageLimits:
     max_scale: float = 4.0
 
 
+# Covered boxes: opaque, so nothing of the value shows through.
+_MASK = (60, 60, 60, 255)
+
+
 def render_page(data: bytes, page: int, *, highlight: Sequence[Rect] = (), scale: float = 1.5,
-                limits: PageLimits | None = None) -> bytes:
-    """The PNG of page ``page`` (1-based) of a PDF, with each rectangle of ``highlight`` marked.
+                limits: PageLimits | None = None, mask: Sequence[Rect] = ()) -> bytes:
+    """The PNG of page ``page`` (1-based) of a PDF, with each rectangle of ``highlight`` marked
+    and each of ``mask`` covered (the boxes of an SSN or a date of birth, which the text of a
+    report masks too: a picture must not give away what the words hide).
 
     Rectangles are in PDF page space, as :class:`intake.fields.Widget` holds them. ``scale``
     is pixels per PDF point (1.5 is about 108 dpi); it is lowered so the image stays under
@@ -80,11 +86,12 @@ def render_page(data: bytes, page: int, *, highlight: Sequence[Rect] = (), scale
             finally:
                 bitmap.close()
             boxes = [_device_box(pdf_page, image.size, rect) for rect in highlight]
+            covered = [_device_box(pdf_page, image.size, rect) for rect in mask]
         finally:
             pdf_page.close()
     finally:
         document.close()
-    return _png(image, [b for b in boxes if b is not None])
+    return _png(image, [b for b in boxes if b is not None], [b for b in covered if b is not None])
 
 
 def _device_box(pdf_page: Any, size: tuple[int, int], rect: Rect) -> tuple[int, int, int, int] | None:
@@ -113,8 +120,14 @@ def _device_box(pdf_page: Any, size: tuple[int, int], rect: Rect) -> tuple[int, 
     return left, top, right, bottom
 
 
-def _png(image: Any, boxes: list[tuple[int, int, int, int]]) -> bytes:
+def _png(image: Any, boxes: list[tuple[int, int, int, int]],
+         covered: Sequence[tuple[int, int, int, int]] = ()) -> bytes:
     from PIL import Image, ImageDraw
+
+    if covered:
+        draw = ImageDraw.Draw(image)
+        for left, top, right, bottom in covered:
+            draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), fill=_MASK)
     if boxes:
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)

@@ -160,10 +160,12 @@ class Sandbox:
         _, code, message, params = reply
         raise _error_for(code)(message, **params)
 
-    def render(self, data: bytes, page: int, *, highlight: Sequence[Rect] = (), scale: float = 1.5) -> bytes:
+    def render(self, data: bytes, page: int, *, highlight: Sequence[Rect] = (), scale: float = 1.5,
+               mask: Sequence[Rect] = ()) -> bytes:
         """The PNG of one page, drawn by :func:`intake.pages.render_page` in the worker, or raise
         the IntakeError it raised there (``file.too_complex`` when it ran out of time or memory)."""
-        message = ("render", (data, page, tuple(tuple(float(v) for v in r) for r in highlight), float(scale)))
+        message = ("render", (data, page, tuple(tuple(float(v) for v in r) for r in highlight), float(scale),
+                              tuple(tuple(float(v) for v in r) for r in mask)))
         with self._lock:
             reply, _late = self._exchange(message, self.limits.wall_seconds)
         if reply is None:
@@ -258,15 +260,16 @@ def _worker(settings: str) -> None:
             _send(replies, ("refused", TooComplexError.code, "the file needs too much memory", {"variant": "memory"}))
 
 
-def _render(request: tuple[bytes, int, tuple[Rect, ...], float], file_limits: Limits) -> tuple[Any, ...]:
+def _render(request: tuple[bytes, int, tuple[Rect, ...], float, tuple[Rect, ...]],
+            file_limits: Limits) -> tuple[Any, ...]:
     """One page drawn in the worker: ("ok", png) or ("refused", code, message, params)."""
     from intake.pages import PageLimits, render_page
     from intake.pdf import read_form
 
-    data, page, highlight, scale = request
+    data, page, highlight, scale, mask = request
     try:
         read_form(Upload("page.pdf", data), limits=file_limits).vet([page])  # what would hurt pdfium too
-        return ("ok", render_page(data, page, highlight=highlight, scale=scale,
+        return ("ok", render_page(data, page, highlight=highlight, scale=scale, mask=mask,
                                   limits=PageLimits(max_pages=file_limits.max_pages)))
     except IntakeError as exc:
         return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()

@@ -133,3 +133,26 @@ def test_no_picture_outlives_its_file(app: Flask, staff: dict[str, str], filled:
         storage.from_config(app.config["STORAGE"]).delete(sha256)
     assert ana.get(url).status_code == 404
     assert not folder.exists()
+
+
+def _mask_pixels(png: bytes) -> int:
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(count for count, pixel in image.getcolors(maxcolors=2**24) or [] if pixel == (60, 60, 60))
+
+
+def test_the_picture_covers_the_ssn_and_birth_date_boxes_unless_the_clerk_asks_to_see_them(
+        app: Flask, staff: dict[str, str], filled: Callable[..., bytes]) -> None:
+    reference = submission(app, filled)
+    ana = sign_in(app, "ana@example.gov")
+    detail = Pages(ana).get(f"/clerk/s/{reference}")
+    assert "are covered" in detail.get_text()
+    url = f"/clerk/s/{reference}/files/{_file_id(app, reference)}/pages/5.png"
+    covered, shown = ana.get(url), ana.get(url + "?show=sensitive")
+    assert covered.status_code == shown.status_code == 200
+    assert _mask_pixels(covered.data) > 500 and _mask_pixels(shown.data) < _mask_pixels(covered.data) / 10
+    with app.app_context():
+        assert db.session.query(AuditEntry).filter_by(action="page_image_unmasked").count() == 1

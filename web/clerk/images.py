@@ -137,21 +137,25 @@ def _form_of(submission: Submission, service: Service, stored: SubmissionFile) -
 
 
 def picture(submission: Submission, service: Service, stored: SubmissionFile, page: int,
-            fields: list[str]) -> bytes:
-    """The PNG of one page, with the boxes of the named form fields marked."""
+            fields: list[str], *, show: bool = False) -> bytes:
+    """The PNG of one page, with the boxes of the named form fields marked, and the boxes of the
+    fields the service marks sensitive (SSN, date of birth) covered unless ``show``."""
     found = layout(stored)
     if found is None or not 1 <= page <= found.pages:
         raise NoPicture(page)
-    spec = _form_of(submission, service, stored) if fields else None
+    spec = _form_of(submission, service, stored)
     rects = sorted(rect for fid in fields if spec and fid in spec.fields
                    for rect in found.rects(spec.fields[fid].sources, page))
-    key, cache = _key("page", page, rects, SCALE, _DRAWING), _cache()
+    masks = [] if show or spec is None else sorted(
+        rect for fspec in spec.fields.values() if fspec.sensitive for rect in found.rects(fspec.sources, page))
+    key, cache = _key("page", page, rects, masks, SCALE, _DRAWING), _cache()
     cached = cache.get(stored.sha256, key)
     if cached is not None:
         return cached
     try:
         boxes = [(r[0], r[1], r[2], r[3]) for r in rects]
-        png = jobs.sandbox().render(_blob(stored), page, highlight=boxes, scale=SCALE)
+        covered = [(r[0], r[1], r[2], r[3]) for r in masks]
+        png = jobs.sandbox().render(_blob(stored), page, highlight=boxes, scale=SCALE, mask=covered)
     except IntakeError as exc:
         raise NoPicture(page) from exc
     cache.put(stored.sha256, key, png)
@@ -184,6 +188,8 @@ class FormView:
     file: SubmissionFile | None
     pages: list[PageView] = field(default_factory=list)
     other_problems: list[dict[str, Any]] = field(default_factory=list)
+    has_sensitive: bool = False
+    """The form has fields the service marks sensitive, whose boxes the pictures cover."""
 
 
 def form_views(submission: Submission, service: Service, report: dict[str, Any], lang: str) -> list[FormView]:
@@ -205,5 +211,6 @@ def form_views(submission: Submission, service: Service, report: dict[str, Any],
         if None in by_page:
             pages.append(PageView(None, by_page[None]))
         known = set(entry["values"])
-        views.append(FormView(entry, stored, pages, [p for p in entry["problems"] if p.get("field") not in known]))
+        views.append(FormView(entry, stored, pages, [p for p in entry["problems"] if p.get("field") not in known],
+                              has_sensitive=bool(spec and any(f.sensitive for f in spec.fields.values()))))
     return views

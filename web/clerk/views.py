@@ -298,11 +298,13 @@ def page_image(reference: str, file_id: int, page: int) -> Any:
     if stored is None or stored.submission_id != submission.id:
         abort(404)
     fields = sorted(set(request.args.getlist("field")))[:20]
+    show = request.args.get("show") == "sensitive"
     try:
-        png = images.picture(submission, jobs.services()[submission.service_id], stored, page, fields)
+        png = images.picture(submission, jobs.services()[submission.service_id], stored, page, fields, show=show)
     except images.NoPicture:
         abort(404)
-    work.audit(user, "page_image", submission, file=stored.name, sha256=stored.sha256, page=page, fields=fields)
+    work.audit(user, "page_image_unmasked" if show else "page_image", submission, file=stored.name,
+               sha256=stored.sha256, page=page, fields=fields)
     db.session.commit()
     response = make_response(png)
     response.mimetype = "image/png"
