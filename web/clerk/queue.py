@@ -23,13 +23,13 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def filter_date(value: str | None) -> dt.date | None:
-    """A day typed into a filter, or None when it is no date we can search by: not ISO, or a
-    year no submission has (the date pickers accept 9999-12-31, and a day after it overflows)."""
+    """A day typed into a filter, or None when it is no date we can search by: not ISO, or in
+    the year 9999 (the date pickers accept 9999-12-31, and the day after it overflows)."""
     try:
         day = dt.date.fromisoformat((value or "").strip()[:10]) if value else None
     except ValueError:
         return None
-    return day if day is not None and 1900 <= day.year <= 2200 else None
+    return day if day is not None and day.year < 9999 else None
 
 
 @dataclass(frozen=True)
