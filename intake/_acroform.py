@@ -1,6 +1,12 @@
 """Walk a pypdf document once: the AcroForm field tree, every page's annotations, and the
 actions a file carries. Private to :mod:`intake.pdf`, the only other module that sees pypdf.
 
+Actions are looked for wherever a reader would run one: the catalog's /OpenAction and /AA,
+the outline, the /JavaScript name tree, every page's /AA, every annotation's /A and /AA
+(widgets too) and every field's. Each chain is followed through /Next to its end, each
+object once; every object looked at counts against one budget per file, so a hostile file
+costs bounded work and is refused as too complex rather than half-checked.
+
 The field tree is walked exactly once, by hand, with our own bounds on depth and count:
 ``get_fields()`` keeps only one of two fields with the same name and gives no pages, and
 ``get_form_text_fields()`` would walk the tree a second time. Widgets that no field in the
@@ -9,6 +15,7 @@ tree reaches (files re-saved by some viewers drop /AcroForm) are found through t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +54,17 @@ _DANGEROUS_ANNOTS = {"/FileAttachment": "embedded_file", "/RichMedia": "rich_med
                      "/Screen": "rich_media", "/Movie": "rich_media", "/Sound": "rich_media"}
 _ACTIONS = {"/JavaScript": "javascript", "/Launch": "launch", "/SubmitForm": "submit_form",
             "/ImportData": "submit_form", "/RichMediaExecute": "rich_media", "/GoToE": "embedded_file"}
-_MAX_ACTION_CHAIN = 32
+_MAX_ACTION_STEPS = 100_000
+"""Objects looked at to find actions in one file: action dictionaries and /Next arrays, /AA
+entries, outline items, name-tree nodes and entries. Real forms need a few thousand."""
+# Actions whose /F names another file, and the ways a name reaches the clerk's own disk or
+# network: file: and share URLs, \\host\share or //host/share, a drive (C:\ or C:/).
+# A file specification may also be a PDF absolute path (/C/dir/x.pdf, or \dir\x.pdf).
+# Opening one can read the clerk's disk or send their network credentials to a stranger.
+_FILE_ACTIONS = frozenset({"/GoToR", "/GoToE", "/SubmitForm", "/ImportData", "/Thread"})
+_LOCAL_URI = re.compile(r"^(?:(?:file|smb|cifs|nfs|afp)s?:|[\\/]{2}|[a-z]:[\\/])", re.IGNORECASE)
+_LOCAL_PATH = re.compile(r"^(?:[\\/]|[a-z]:)", re.IGNORECASE)
+_FILESPEC_KEYS = ("/F", "/UF", "/DOS", "/Mac", "/Unix")
 
 
 @dataclass
@@ -113,12 +130,17 @@ class _Walker:
         self.seen_nodes: set[int | tuple[int, int]] = set()
         self.ancestors: set[int | tuple[int, int]] = set()
         self.nodes = 0
+        self.steps = 0
+        # Every action object and /Next array looked at, by identity (pypdf caches what it
+        # resolves, so one object is one identity); kept alive here so no id is reused.
+        self.seen_actions: dict[int, Any] = {}
 
     def run(self) -> Walk:
         root = _resolve(self.reader.trailer.get("/Root"))
-        self._scan_pages()
         if isinstance(root, DictionaryObject):
             self._scan_catalog(root)
+        self._scan_pages()
+        if isinstance(root, DictionaryObject):
             acro = _resolve(root.get("/AcroForm"))
             if isinstance(acro, DictionaryObject):
                 fields = _resolve(acro.get("/Fields"))
@@ -129,6 +151,7 @@ class _Walker:
         return self.result
 
     def _scan_catalog(self, root: DictionaryObject) -> None:
+        """First, so the open action is the first chain walked and always reads as one."""
         open_action = _resolve(root.get("/OpenAction"))
         if isinstance(open_action, DictionaryObject):
             kinds = self._actions(open_action)
@@ -138,10 +161,12 @@ class _Walker:
         if root.get("/AA") is not None:
             self.result.actions.add("additional_actions")
             self.result.actions.update(self._additional_actions(root.get("/AA")))
+        self._scan_outline(root.get("/Outlines"))
         names = _resolve(root.get("/Names"))
         if isinstance(names, DictionaryObject):
             if names.get("/JavaScript") is not None:
                 self.result.actions.add("javascript")
+                self.result.actions.update(self._scan_name_tree(names.get("/JavaScript")))
             if names.get("/EmbeddedFiles") is not None:
                 self.result.actions.add("embedded_file")
 
@@ -155,7 +180,7 @@ class _Walker:
             annots = _resolve(page.get("/Annots"))
             if not isinstance(annots, ArrayObject):
                 continue
-            total += len(annots)
+            total += len(annots)  # counted before any annotation is resolved
             if total > self.limits.max_annotations:
                 raise TooComplexError("too many annotations", limit=self.limits.max_annotations)
             for ref in annots:
@@ -163,44 +188,117 @@ class _Walker:
                 if not isinstance(annot, DictionaryObject):
                     continue
                 subtype = annot.get("/Subtype")
+                found = self._actions(annot.get("/A")) | self._additional_actions(annot.get("/AA"))
                 if subtype == "/Widget":
                     self.widget_pages[_key(ref, annot)] = number
                     self.page_widgets.append((ref, annot))
+                    self.result.field_actions |= found
                     continue
+                self.result.actions |= found
                 if subtype in _DANGEROUS_ANNOTS:
                     self.result.actions.add(_DANGEROUS_ANNOTS[subtype])
-                action = _resolve(annot.get("/A"))
-                if isinstance(action, DictionaryObject):
-                    self.result.actions.update(self._actions(action))
 
-    def _actions(self, action: DictionaryObject) -> set[str]:
-        """The dangerous kinds in an action and its /Next chain; nothing is executed."""
+    def _step(self, count: int = 1) -> None:
+        self.steps += count
+        if self.steps > _MAX_ACTION_STEPS:
+            raise TooComplexError("too many actions and links to check", variant="actions",
+                                  limit=_MAX_ACTION_STEPS)
+
+    def _first_visit(self, obj: Any) -> bool:
+        if id(obj) in self.seen_actions:
+            return False
+        self.seen_actions[id(obj)] = obj
+        return True
+
+    def _actions(self, action: Any) -> set[str]:
+        """The dangerous kinds in an action and its whole /Next chain; nothing is executed.
+
+        /Next is one action or an array of them, to any length; each object is looked at
+        once (loops end) and counts against the file's budget.
+        """
         found: set[str] = set()
-        pending: list[Any] = [action]
-        steps = 0
-        while pending and steps < _MAX_ACTION_CHAIN:
-            steps += 1
+        start = _resolve(action)
+        if not isinstance(start, DictionaryObject):
+            return found
+        pending: list[Any] = [start]
+        while pending:
+            self._step()
             current = _resolve(pending.pop())
+            if not isinstance(current, (ArrayObject, DictionaryObject)) or not self._first_visit(current):
+                continue
             if isinstance(current, ArrayObject):
-                pending.extend(current[:_MAX_ACTION_CHAIN])
+                self._step(len(current))  # before any item is resolved
+                pending.extend(reversed(current))
                 continue
-            if not isinstance(current, DictionaryObject):
-                continue
-            kind = _ACTIONS.get(str(current.get("/S", "")))
+            kind_name = str(current.get("/S", ""))
+            kind = _ACTIONS.get(kind_name)
             if kind:
                 found.add(kind)
+            if self._reaches_local_file(kind_name, current):
+                found.add("remote_file")
             if current.get("/Next") is not None:
                 pending.append(current.get("/Next"))
         return found
 
+    def _reaches_local_file(self, kind: str, action: DictionaryObject) -> bool:
+        if kind == "/URI":
+            return _local_uri(_string(action.get("/URI"))[0])
+        if kind not in _FILE_ACTIONS or action.get("/F") is None:
+            return False
+        spec = _resolve(action.get("/F"))
+        if not isinstance(spec, DictionaryObject):
+            return _local_path(_string(spec)[0])
+        url = spec.get("/FS") == "/URL"
+        names = [_string(spec.get(key))[0] for key in _FILESPEC_KEYS if spec.get(key) is not None]
+        return any(_local_uri(n) if url else _local_path(n) for n in names)
+
     def _additional_actions(self, aa: Any) -> set[str]:
+        """Every trigger of an /AA dictionary (no cut-off: the budget bounds the work)."""
         aa = _resolve(aa)
         found: set[str] = set()
         if isinstance(aa, DictionaryObject):
-            for trigger in list(aa.values())[:_MAX_ACTION_CHAIN]:
-                action = _resolve(trigger)
-                if isinstance(action, DictionaryObject):
-                    found |= self._actions(action)
+            self._step(len(aa))
+            for trigger in aa.values():
+                found |= self._actions(trigger)
+        return found
+
+    def _scan_outline(self, outlines: Any) -> None:
+        """Every bookmark's action: the tree is walked by hand (/First, /Next), each item once."""
+        outlines = _resolve(outlines)
+        if not isinstance(outlines, DictionaryObject):
+            return
+        seen: dict[int, Any] = {}
+        pending: list[Any] = [outlines.get("/First")]
+        while pending:
+            self._step()
+            item = _resolve(pending.pop())
+            if not isinstance(item, DictionaryObject) or id(item) in seen:
+                continue
+            seen[id(item)] = item
+            self.result.actions |= self._actions(item.get("/A"))
+            for link in ("/Next", "/First"):
+                if item.get(link) is not None:
+                    pending.append(item.get(link))
+
+    def _scan_name_tree(self, tree: Any) -> set[str]:
+        """The actions held in a name tree (/Kids nodes, /Names leaves of key, value pairs)."""
+        found: set[str] = set()
+        seen: dict[int, Any] = {}
+        pending: list[Any] = [tree]
+        while pending:
+            self._step()
+            node = _resolve(pending.pop())
+            if not isinstance(node, DictionaryObject) or id(node) in seen:
+                continue
+            seen[id(node)] = node
+            kids, leaves = _resolve(node.get("/Kids")), _resolve(node.get("/Names"))
+            if isinstance(kids, ArrayObject):
+                self._step(len(kids))
+                pending.extend(kids)
+            if isinstance(leaves, ArrayObject):
+                self._step(len(leaves))
+                for value in leaves[1::2]:
+                    found |= self._actions(value)
         return found
 
     def _visit_top(self, ref: Any) -> None:
@@ -224,6 +322,7 @@ class _Walker:
             return
         self.seen_nodes.add(key)
         self.nodes += 1
+        self.result.field_actions |= self._actions(node.get("/A")) | self._additional_actions(node.get("/AA"))
         if depth > self.limits.max_field_depth:
             raise TooComplexError("form fields nested too deeply", limit=self.limits.max_field_depth)
         if self.nodes > self.limits.max_field_nodes:
@@ -262,13 +361,8 @@ class _Walker:
             raise TooComplexError("too many form fields", variant="fields", limit=self.limits.max_fields)
         for w_ref, w in widgets:
             self.seen_widgets.add(_key(w_ref, w))
-            for trigger in ("/A", "/AA"):
-                if w.get(trigger) is not None:
-                    found = (self._actions(_resolve(w[trigger])) if trigger == "/A"
-                             else self._additional_actions(w[trigger]))
-                    self.result.field_actions |= found
-        if node.get("/AA") is not None:
-            self.result.field_actions |= self._additional_actions(node.get("/AA"))
+            self.result.field_actions |= self._actions(w.get("/A")) | self._additional_actions(w.get("/AA"))
+        self.result.field_actions |= self._additional_actions(node.get("/AA"))
         self.result.fields.append(self._build(node, name, attrs, widgets, source))
 
     def _build(self, node: DictionaryObject, name: str, attrs: dict[str, Any],
@@ -363,6 +457,16 @@ class _Walker:
                 parts.append(_string(current.get("/T"))[0])
             current = _resolve(current.get("/Parent"))
         return ".".join(reversed(parts)), attrs
+
+
+def _local_uri(text: str) -> bool:
+    return bool(_LOCAL_URI.match(text.lstrip("\x00\t\n\r\x0c ")))
+
+
+def _local_path(text: str) -> bool:
+    """A file specification that names a place on a disk or a share, not one beside the file."""
+    text = text.lstrip("\x00\t\n\r\x0c ")
+    return bool(_LOCAL_URI.match(text) or _LOCAL_PATH.match(text))
 
 
 def _int(obj: Any) -> int:

@@ -165,6 +165,11 @@ TEXTS: Mapping[str, str] = {
         "This file is too complex for us to check safely. Save it again as a simple PDF (print it to a "
         "new PDF) and upload that copy, or bring a printed copy to the office."
     ),
+    "file.too_complex:actions": N_(
+        "This file has more links, bookmarks and actions than we can check (the limit is {limit}). Save "
+        "it again as a new PDF (print it to a new PDF) and upload that copy, or bring a printed copy to "
+        "the office."
+    ),
     "file.too_complex:font": N_(
         "A font in this file is built in a way we cannot check safely. Save it again as a new PDF (print "
         "it to a new PDF) and upload that copy, or bring a printed copy to the office."

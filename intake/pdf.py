@@ -50,8 +50,10 @@ XfaKind = Literal["none", "static", "dynamic"]
 _log = logging.getLogger(__name__)
 # Actions that reach outside the document. Scripts and submit buttons are everywhere in
 # government forms, so they are flagged in ``actions`` for clerks but not shown to citizens.
-# Attachments and media are shown as a warning; a Launch (run a program) refuses the file.
-_UNSAFE = frozenset({"launch", "embedded_file", "rich_media"})
+# Attachments, media and links to a file on a disk or a network share ("remote_file": a
+# GoToR, URI... to file:, \\host\share, C:\) are shown as a warning; a Launch (run a
+# program) refuses the file, wherever it sits: a field, a link, a bookmark, an open action.
+_UNSAFE = frozenset({"launch", "embedded_file", "rich_media", "remote_file"})
 _REFUSED_ACTIONS = frozenset({"launch"})
 _MB = 1024 * 1024
 _CONTENT_SCAN_BYTES = 8 * _MB
@@ -631,8 +633,9 @@ def _triage(form: PdfForm, walk: _acroform.Walk, xfa_problem: str | None) -> lis
         problems.append(Problem.of("field.encoding", file=file, field=name,
                                    page=broken.page if broken else None))
     problems += _disguised(form, set(walk.encoding_problems))
-    unsafe = sorted(walk.actions & _UNSAFE)
-    if walk.actions & _REFUSED_ACTIONS:
+    found = walk.actions | walk.field_actions
+    unsafe = sorted(found & _UNSAFE)
+    if found & _REFUSED_ACTIONS:
         problems.insert(0, Problem.of("file.unsafe", file=file, actions=unsafe, variant="launch",
                                       severity=Severity.BLOCKS))
     elif unsafe:
