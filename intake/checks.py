@@ -217,15 +217,16 @@ class _Run:
         if form_id:
             self._take_form(form_id, file)
             return
+        other = self._other_form(file)
+        if other is not None:  # a form of its own, even when its words mention some document
+            wanted = _short_titles(self.service.forms)
+            self.unrecognised.append(Unrecognised(file.name, Problem.of(
+                "form.wrong", file=file.name, given=other, wanted=wanted,
+                variant="not_here" if self.service.forms else "no_forms")))
+            return
         document = self._identify_document(file)
         if document:
             self.documents[document].append(file)
-            return
-        other = self._other_form(file)
-        if other is not None and self.service.forms:
-            wanted = _short_titles(self.service.forms)
-            self.unrecognised.append(Unrecognised(file.name, Problem.of(
-                "form.wrong", file=file.name, given=other, wanted=wanted, variant="not_here")))
             return
         self.unrecognised.append(Unrecognised(file.name, Problem.of("file.unrecognised", file=file.name)))
 
@@ -541,12 +542,13 @@ class _Run:
         text = rules.fold(file.text())
         if not text:
             return [Problem.of("document.unreadable", **where)], None
+        form = self._other_form(file) or (_FORM_WORDS if _fillable(file) else None)
+        if form is not None:  # an application form that names the document is not that document
+            return [Problem.of("document.content", expected=self._expected(spec), given=form, variant="form",
+                               **where)], None
         kind = self._matching_kind(spec, text)
         if (spec.any_of and kind is None) or (spec.text_any and not _any_in(spec.text_any, text)):
-            titles = [self.service.kinds[k].title for k in spec.any_of] or [spec.title]
-            expected = Words(join_choices([in_sentence(t.en) for t in titles], "en"),
-                             join_choices([in_sentence(t.es) for t in titles], "es"))
-            return [Problem.of("document.content", expected=expected, **where)], None
+            return [Problem.of("document.content", expected=self._expected(spec), **where)], None
         problems: list[Problem] = []
         max_age = kind.max_age_days if kind is not None and kind.overrides_age else spec.max_age_days
         if max_age:
@@ -565,6 +567,12 @@ class _Run:
                                            variant="shown" if shown else None, **where))
         problems += self._place_problems(spec, file, where)
         return problems, kind.id if kind else None
+
+    def _expected(self, spec: DocumentSpec) -> Words:
+        """What the item takes, as it reads in a sentence: "a utility bill, a bank statement or a lease"."""
+        titles = [self.service.kinds[k].title for k in spec.any_of] or [spec.title]
+        return Words(join_choices([in_sentence(t.en) for t in titles], "en"),
+                     join_choices([in_sentence(t.es) for t in titles], "es"))
 
     def _place_problems(self, spec: DocumentSpec, file: _File, where: dict[str, Any]) -> list[Problem]:
         """Where the document says the person lives, against where the service needs them to."""
@@ -635,6 +643,16 @@ def _field_errors(messages: Mapping[str, Any]) -> dict[str, list[Coded]]:
 
 def _any_in(needles: Iterable[str], folded_text: str) -> bool:
     return any(rules.fold(n) in folded_text for n in needles)
+
+
+_FORM_WORDS = Words("a form to fill in", "un formulario para llenar")
+# Evidence (a bill, a certificate) has no boxes to fill in; a file with this many is an application.
+_FILLABLE_FIELDS = 10
+
+
+def _fillable(file: _File) -> bool:
+    return file.form is not None and sum(
+        f.kind.value not in ("signature", "button") for f in file.form.fields) >= _FILLABLE_FIELDS
 
 
 def _weight(problems: list[Problem]) -> tuple[int, int]:

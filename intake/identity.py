@@ -30,7 +30,8 @@ _OWN = (
     re.compile(rf"\bForm\s+(?P<number>{_NUMBER}),?\s+(?P<revision>(?:Rev\.?|Revised)\s*(?:{_MONTH}\s+\d{{4}}|\d{{1,2}}[-/]\d{{2,4}}))",
                re.I),
     re.compile(rf"(?<![\w-])(?P<number>{_NUMBER})\s*\(\s*(?P<revision>{_REVISION})\s*\)"),
-    re.compile(rf"(?<![\w-])(?P<number>{_NUMBER})\s+(?P<revision>\d{{1,2}}[-/]\d{{2,4}})\s+(?:\w+\s+)?Page\s+\d", re.I),
+    re.compile(rf"(?<![\w-])(?P<number>{_NUMBER})\s+(?P<revision>\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}|\d{{1,2}}[-/]\d{{2,4}})"
+               rf"\s+(?:[A-Z]\s+)?(?:\w+\s+)?Page\s+\d", re.I),
     re.compile(rf"(?<![\w-])(?P<number>{_NUMBER})\s+(?:\w+\s+)?Page\s+\d+\s+of\s+\d+"),
 )
 _REV_ALONE = re.compile(rf"\(\s*(?P<revision>Rev\.?\s*(?:{_MONTH}\s+\d{{4}}|\d{{1,2}}[-/]\d{{2,4}}))\s*\)", re.I)

@@ -40,6 +40,9 @@ TEXTS: Mapping[str, str] = {
         "document that shows the address you wrote on the form, or correct the form."
     ),
     "document.content": N_("This file does not look like {expected}. Check that you uploaded the right document."),
+    "document.content:form": N_(
+        "This file is {given}, not {expected}. Upload the document itself (a scan or photo of it is fine)."
+    ),
     "document.missing": N_("Add {item}."),
     "document.name_mismatch": N_(
         "We could not find your name ({name}) on this document. If it is in another name, bring proof of "
@@ -245,6 +248,9 @@ TEXTS: Mapping[str, str] = {
     "form.unsigned:because": N_("Sign the form in the “{field}” box. It is needed because {reason}."),
     "form.wrong": N_(
         "This is {given}, not {wanted}. Fill in {wanted} and upload it in place of this file."
+    ),
+    "form.wrong:no_forms": N_(
+        "This is {given}. This service needs no form, only the documents on its checklist."
     ),
     "form.wrong:not_here": N_(
         "This is {given}, which this service does not use. It needs {wanted}: fill that in and upload it."
