@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz bench lint messages clean
+.PHONY: run test accuracy fuzz bench lint messages clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (with venv) first." >&2; exit 2; }
@@ -24,6 +24,11 @@ run: $(STAMP)
 # One test worker per core; each test file stays on one worker (some files sum up their own runs).
 test: $(STAMP)
 	$(PY) -m pytest -n auto --dist loadfile
+
+# Every labelled packet of tests/accuracy through the library and the web API: per problem code,
+# what was found, missed and found unasked; fails on any case that does not match its labels.
+accuracy: $(STAMP)
+	$(PY) -m tests.accuracy
 
 # Mutated forms through the sandboxed reader, many more than the test suite tries, at random.
 FUZZ_EXAMPLES ?= 2000
