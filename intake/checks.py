@@ -178,14 +178,15 @@ class _Run:
         self.missing: list[Missing] = []
 
     def report(self) -> Report:
-        seen: dict[tuple[str, str | None], _File] = {}
+        under_item: dict[tuple[str, str | None], _File] = {}
+        anywhere: dict[str, _File] = {}
         for file in self.files:
             # The same bytes again under the same item (or with no item): used once, said once.
             # One certificate given as proof of age and of citizenship is two uses, not a repeat.
-            first = seen.get((file.upload.sha256, file.item)) or (
-                next((f for (sha, _), f in seen.items() if sha == file.upload.sha256), None)
-                if file.item is None else None)
-            seen.setdefault((file.upload.sha256, file.item), file)
+            sha = file.upload.sha256
+            first = under_item.get((sha, file.item)) or (anywhere.get(sha) if file.item is None else None)
+            under_item.setdefault((sha, file.item), file)
+            anywhere.setdefault(sha, file)
             if first is not None:
                 self.unrecognised.append(Unrecognised(file.name, Problem.of(
                     "file.same_file", file=file.name, other=first.name)))
@@ -264,10 +265,7 @@ class _Run:
         printed = identity.identity_of(spec, text)
         if printed is not None and printed.revision and spec.revision \
                 and not identity.same_revision(printed.revision, spec.revision):
-            listed = next((e for e in spec.editions if e.revision
-                           and identity.same_revision(e.revision, printed.revision)), None)
-            return self._edition_problem(spec, file, listed.title if listed else printed.revision,
-                                         listed.status if listed else "outdated")
+            return self._revision_problem(spec, file, printed.revision)
         if score >= identity.MATCH or printed is not None:
             if score >= identity.MATCH or not names:
                 return None  # this form (a few boxes renamed, or printed flat without boxes)
@@ -298,9 +296,12 @@ class _Run:
         printed = identity.identity_of(spec, text)
         if printed is None or printed.revision is None or identity.same_revision(printed.revision, spec.revision):
             return None
-        listed = next((e for e in spec.editions if e.revision and identity.same_revision(e.revision,
-                                                                                          printed.revision)), None)
-        return self._edition_problem(spec, file, listed.title if listed else printed.revision,
+        return self._revision_problem(spec, file, printed.revision)
+
+    def _revision_problem(self, spec: FormSpec, file: _File, revision: str) -> Problem:
+        """Another printed revision: named by the edition the service file lists for it, if any."""
+        listed = next((e for e in spec.editions if e.revision and identity.same_revision(e.revision, revision)), None)
+        return self._edition_problem(spec, file, listed.title if listed else revision,
                                      listed.status if listed else "outdated")
 
     def _edition_problem(self, spec: FormSpec, file: _File, given: str | Words | None, status: str) -> Problem:

@@ -28,7 +28,7 @@ def in_sentence(text: str) -> str:
     their capitals.
     """
     first, _, rest = text.partition(" ")
-    if (first.casefold() in _LEADING and not first.isupper()) or first in ("A",):
+    if first.casefold() in _LEADING and (first == "A" or not first.isupper()):
         return first[0].lower() + first[1:] + (" " + rest if rest else "")
     return text
 

@@ -220,3 +220,33 @@ def test_an_older_ss5_with_the_same_boxes_is_told_apart_by_its_printed_revision(
 def test_a_literal_look_at_page_one_finds_a_printed_revision_without_extracting_text(corpus: Path) -> None:
     form = intake.read_form(corpus / W9)
     assert identity.printed_forms(form.literal_text(1) or "") == [identity.Printed("W-9", "Rev. March 2024")]
+
+
+PAGES_SERVICE = """\
+id: two-sided
+version: "t-1"
+title: {en: Two sides, es: Dos lados}
+documents:
+  - id: card
+    title: {en: Your card (front and back), es: Su tarjeta (frente y reverso)}
+    text_any: ["member card"]
+    min_pages: 2
+"""
+
+
+def test_files_of_an_item_that_asks_for_pages_count_their_pages_together(tmp_path: Path) -> None:
+    path = tmp_path / "two-sided.yaml"
+    path.write_text(PAGES_SERVICE, encoding="utf-8")
+    front = intake.Upload("front.pdf", text_pdf(["Member card, front"]))
+    back = intake.Upload("back.pdf", text_pdf(["Member card, back"]))
+    both = intake.check(path, [("card", front), ("card", back)], today=TODAY)
+    assert both.documents[0].status == "provided" and not both.documents[0].problems
+    one = intake.check(path, [("card", front)], today=TODAY)
+    assert [p.code for p in one.documents[0].problems] == ["document.pages"]
+
+
+def test_a_printed_address_matches_a_form_address_by_zip_or_by_house_number_and_street() -> None:
+    found = rules.PrintedAddress("Bronx", "NY", "10457", "2150 Grand Concourse, Apt 5F")
+    assert rules.same_address(found, "2150 Grand Concourse Bronx NY 10457")
+    assert not rules.same_address(found, "27 Brackett Street Portland ME 04102")
+    assert rules.same_address(found, "2150 grand concourse") and not rules.same_address(found, "12 Grand Concourse")
