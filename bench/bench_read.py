@@ -44,13 +44,17 @@ def with_intake(data: bytes) -> int:
     return len(form.values())
 
 
-def best_of(fn: Callable[[bytes], Any], data: bytes, repeat: int) -> float:
-    times = []
+def best_of(first: Callable[[bytes], Any], second: Callable[[bytes], Any], data: bytes,
+            repeat: int) -> tuple[float, float]:
+    """The best time of each, run in turns so a machine that slows down or speeds up
+    part-way through weighs on both sides alike."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn(data)
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for fn, out in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            fn(data)
+            out.append(time.perf_counter() - start)
+    return min(times[0]), min(times[1])
 
 
 def count_pdfplumber_calls(files: list[bytes]) -> int:
@@ -106,8 +110,7 @@ def main() -> int:
     for entry in forms:
         data = entry.path.read_bytes()
         with_intake(data), bare_pypdf(data)  # warm caches and imports for both sides
-        bare = best_of(bare_pypdf, data, args.repeat)
-        ours = best_of(with_intake, data, args.repeat)
+        bare, ours = best_of(bare_pypdf, with_intake, data, args.repeat)
         ratios.append(ours / bare)
         print(f"{entry.file:48} {bare * 1000:9.1f} {ours * 1000:10.1f} {ours / bare:6.2f}")
     median = statistics.median(ratios)

@@ -667,13 +667,46 @@ def _extract_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, st
         with pdfplumber.open(io.BytesIO(data), password="") as pdf:
             if len(pdf.pages) >= max(pages):
                 for number in pages:
-                    texts[number] = pdf.pages[number - 1].extract_text() or ""
+                    texts[number] = _page_text(pdf.pages[number - 1])
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
         _log.info("pdfplumber could not read text (%s); using pypdf", type(exc).__name__)
     missing = [p for p in pages if not texts.get(p)]
     if missing:
         texts.update(_pypdf_text(data, missing, limits))
     return texts
+
+
+def _page_text(page: Any) -> str:
+    """The same text as pdfplumber's ``extract_text()``, from the characters alone.
+
+    pdfplumber turns every object of the page (each line, curve and rectangle, with all
+    their attributes) into a dictionary before it lays the characters out; a document's
+    text needs only the characters' boxes. Building just those, the way pdfplumber does,
+    and handing them to its own layout gives the same text for about half the cost.
+    """
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfplumber.utils import chars_to_textmap
+
+    height, (left, top_edge) = page.height, page.mediabox[:2]
+    doctop = page.initial_doctop
+    chars: list[dict[str, Any]] = []
+    pending: list[Iterator[Any]] = [iter(page.layout)]
+    while pending:
+        for obj in pending[-1]:
+            if isinstance(obj, LTChar):
+                top = height - obj.y1 + top_edge
+                chars.append({"text": obj.get_text(), "x0": obj.x0 + left, "x1": obj.x1 + left, "top": top,
+                              "bottom": height - obj.y0 + top_edge, "doctop": doctop + top,
+                              "upright": obj.upright, "size": obj.size})
+            elif isinstance(obj, LTContainer):
+                pending.append(iter(obj))
+                break
+        else:
+            pending.pop()
+    if not chars:
+        return ""
+    return str(chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
+                                layout_height=page.height).as_string)
 
 
 def _pypdf_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, str]:
