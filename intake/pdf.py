@@ -685,7 +685,7 @@ def _page_text(page: Any) -> str:
     and handing them to its own layout gives the same text for about half the cost.
     """
     from pdfminer.layout import LTChar, LTContainer
-    from pdfplumber.utils import chars_to_textmap
+    from pdfplumber.utils.text import chars_to_textmap
 
     height, (left, top_edge) = page.height, page.mediabox[:2]
     doctop = page.initial_doctop
