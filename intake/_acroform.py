@@ -131,6 +131,7 @@ class _Walker:
         self.ancestors: set[int | tuple[int, int]] = set()
         self.nodes = 0
         self.steps = 0
+        self.options = 0
         # Every action object and /Next array looked at, by identity (pypdf caches what it
         # resolves, so one object is one identity); kept alive here so no id is reused.
         self.seen_actions: dict[int, Any] = {}
@@ -381,10 +382,10 @@ class _Walker:
                 return FormField(kind=FieldKind.BUTTON, **common)
             kind = FieldKind.RADIO if flags & _RADIO else FieldKind.CHECKBOX
             shown = [_name(w.get("/AS")) for _, w in widgets]
-            value, exports = _button_value(attrs, placed, kind, shown)
+            value, exports = _button_value(attrs, self._options(attrs.get("/Opt")), placed, kind, shown)
             return FormField(kind=kind, value=value, exports=exports, **common)
         if ft == "/Ch":
-            options = _options(attrs.get("/Opt"))
+            options = self._options(attrs.get("/Opt"))
             return FormField(kind=FieldKind.CHOICE, value=self._choice_value(attrs.get("/V"), name),
                              options=options, **common)
         if ft == "/Sig":
@@ -396,6 +397,18 @@ class _Walker:
         return FormField(kind=FieldKind.TEXT, value=text, multiline=bool(flags & _MULTILINE),
                          comb=bool(flags & _COMB) and max_len is not None, max_length=max_len,
                          signed="typed" if typed else None, **common)
+
+    def _options(self, raw: Any) -> tuple[Option, ...]:
+        """A field's /Opt list, counted against the file's limit before any choice is read: one
+        list that many fields share is read again for each of them."""
+        raw = _resolve(raw)
+        if not isinstance(raw, ArrayObject):
+            return ()
+        self.options += len(raw)
+        if self.options > self.limits.max_options:
+            raise TooComplexError("too many choices in the form's lists", variant="options",
+                                  limit=self.limits.max_options)
+        return _options(raw)
 
     def _text_value(self, raw: Any, name: str) -> str | None:
         raw = _resolve(raw)
@@ -516,11 +529,11 @@ def _options(raw: Any) -> tuple[Option, ...]:
     return tuple(out)
 
 
-def _button_value(attrs: dict[str, Any], widgets: tuple[Widget, ...], kind: FieldKind,
-                  shown: list[str | None]) -> tuple[Value, tuple[str, ...]]:
+def _button_value(attrs: dict[str, Any], options: tuple[Option, ...], widgets: tuple[Widget, ...],
+                  kind: FieldKind, shown: list[str | None]) -> tuple[Value, tuple[str, ...]]:
     """Map the on-state names to export values (through /Opt when it is there)."""
     states = list(dict.fromkeys(w.on_state for w in widgets if w.on_state))
-    opt = [o.export for o in _options(attrs.get("/Opt"))]
+    opt = [o.export for o in options]
     if len(set(opt)) != len(opt):
         opt = []  # an /Opt that cannot tell the choices apart ("Yes", "Yes") maps nothing
     exports_by_state = {s: _export(s, opt) for s in states}

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import re
 import struct
+import weakref
+from collections import Counter
 from typing import Any
 
 from pypdf import PdfReader
@@ -39,6 +41,13 @@ _INLINE_START = re.compile(rb"(?:^|\s)BI\s*/")
 _INLINE_DATA = re.compile(rb"\sID[\s]")
 _INLINE_END = re.compile(rb"\sEI(?=\s|$)")
 _INLINE_SIZE = re.compile(rb"/(W|Width|H|Height)\s+(\d+)")
+# A name may spell any byte as #xx (/W#69dth is /Width): undone before a name is matched.
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]*)\s*Do(?![^\s/\[\]()<>{}%])")
+# What one use of a drawing costs the extractor or renderer, in visits, besides a visit per
+# kilobyte of its instructions and per entry of its resources: about what a text extractor
+# spends on sixteen font lookups.
+_DRAW_VISITS = 16
 _CMAP_BLOCK = re.compile(rb"begin(bf|cid)range(.*?)end\1range", re.DOTALL)
 _CMAP_RANGE = re.compile(rb"<([0-9A-Fa-f\s]+)>\s*<([0-9A-Fa-f\s]+)>\s*(?:<[0-9A-Fa-f\s]*>|\[[^\]]*\]|\d+)")
 _RAW_OBJECT = re.compile(rb"(?<![\d.])(\d{1,7})\s+(\d{1,5})\s+obj\b")
@@ -127,25 +136,159 @@ def count_pages(reader: PdfReader, limits: Limits) -> int:
 
 
 def check_pages(reader: PdfReader, limits: Limits) -> None:
-    """Every page's boxes and nesting: cheap, and needed before anything else reads the file."""
+    """Every page's boxes and nesting: cheap, and needed before anything else reads the file.
+
+    Every page's resources, with those of the drawings they hold, count against the file's
+    drawing budget at each use, so resources shared by many pages or drawings (which a walk
+    over each page's resources visits again each time) are refused before any such walk.
+    """
+    budget = _Budget(limits)
     for number, page in enumerate(reader.pages, start=1):
         _check_box(page, number, limits)
         if _too_deep(page):
             raise DamagedFileError("a page holds values nested too deeply", page=number)
         for content in _streams(page.get("/Contents")):
             _check_filters(content)
+        budget.spend(budget.entries(deref(page.get("/Resources")), path=(), depth=0))
 
 
 def check_for_text(reader: PdfReader, limits: Limits, pages: list[int], checked: set[int] | None = None) -> None:
     """The pages the text extractor is about to read: content streams, images, form XObjects
     and fonts. Only these pages, and only before extraction: reading fields needs none of it,
-    and a font on a page nobody reads can hurt no one."""
+    and a font on a page nobody reads can hurt no one.
+
+    A form XObject is read again each time it is drawn (``Do``), and one drawing may draw
+    another many times: ten drawings each drawing the next ten times are ten billion draws
+    in three kilobytes. Every draw of every page read, and every annotation's appearance a
+    renderer draws, counts against one budget per file, worked out from each drawing once,
+    so such a file is refused in milliseconds, before the extractor or renderer starts.
+    """
     checked = set() if checked is None else checked  # fonts and drawings pages share: once each
+    budget = _DRAWING.get(reader)
+    if budget is None:
+        budget = _DRAWING[reader] = _Budget(limits)
     for number in pages:
         page = reader.pages[number - 1]
-        for content in _streams(page.get("/Contents")):
-            _check_content(_data(content, limits), limits)
-        _check_resources(deref(page.get("/Resources")), limits, checked, path=(), depth=0)
+        resources = deref(page.get("/Resources"))
+        content = b"".join(_data(stream, limits) for stream in _streams(page.get("/Contents")))
+        _check_content(content, limits)
+        budget.spend(0)  # a budget spent on an earlier call stays spent
+        if number not in budget.pages:
+            budget.pages.add(number)
+            budget.spend(budget.drawn(content, resources, path=(), depth=0) + budget.appearances(page))
+        _check_resources(resources, limits, checked, path=(), depth=0)
+
+
+class _Budget:
+    """The (object, use) visits of one file's drawings, against ``Limits.max_drawing_visits``.
+
+    A visit is one resource entry at one use or one kilobyte of a drawing's instructions at
+    one draw; each draw costs ``_DRAW_VISITS`` more. What one use of a drawing costs is worked
+    out once per drawing (and per resources it inherits), so the count itself is cheap however
+    large the total it finds. A drawing that holds itself is damage.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.spent = 0
+        self.pages: set[int] = set()
+        self.costs: dict[tuple[int, int, bool], int] = {}
+        self.held: list[Any] = []  # keeps inherited resources alive, so their ids stay theirs
+
+    def spend(self, visits: int) -> None:
+        self.spent += visits
+        if self.spent > self.limits.max_drawing_visits:
+            raise TooComplexError("drawing the pages would take too much work", variant="drawing",
+                                  limit=self.limits.max_drawing_visits)
+
+    def entries(self, resources: Any, path: tuple[int, ...], depth: int) -> int:
+        """Resource entries reachable from ``resources``, each counted at every use."""
+        if not isinstance(resources, DictionaryObject):
+            return 0
+        fonts = deref(resources.get("/Font"))
+        total = len(fonts) if isinstance(fonts, DictionaryObject) else 0
+        xobjects = deref(resources.get("/XObject"))
+        if isinstance(xobjects, DictionaryObject):
+            total += len(xobjects)
+            for ref in dict.values(xobjects):
+                total += self._use(ref, resources, path, depth, structure=True)
+                if total > self.limits.max_drawing_visits:
+                    break
+        return total
+
+    def drawn(self, content: bytes, resources: Any, path: tuple[int, ...], depth: int) -> int:
+        """Visits to draw ``content`` once: its resources, and every drawing it draws, each time."""
+        total = self.entries_here(resources)
+        xobjects = deref(resources.get("/XObject")) if isinstance(resources, DictionaryObject) else None
+        for name, times in Counter(_DO.findall(content)).items():
+            ref = xobjects.get(_name(name)) if isinstance(xobjects, DictionaryObject) else None
+            if ref is not None:
+                total += times * (_DRAW_VISITS + self._use(ref, resources, path, depth, structure=False))
+            if total > self.limits.max_drawing_visits:
+                break
+        return total
+
+    def appearances(self, page: DictionaryObject) -> int:
+        """Visits to draw every annotation's normal appearance, as a renderer does."""
+        annots = deref(page.get("/Annots"))
+        if not isinstance(annots, ArrayObject):
+            return 0
+        total = 0
+        for ref in list(annots)[:self.limits.max_annotations]:
+            annot = deref(ref)
+            shown = deref(annot.get("/AP")) if isinstance(annot, DictionaryObject) else None
+            normal = deref(shown.get("/N")) if isinstance(shown, DictionaryObject) else None
+            if isinstance(normal, StreamObject):
+                states = [normal]
+            else:
+                states = list(dict.values(normal)) if isinstance(normal, DictionaryObject) else []
+            for state in states:
+                total += _DRAW_VISITS + self._use(state, None, (), 0, structure=False)
+            if total > self.limits.max_drawing_visits:
+                break
+        return total
+
+    @staticmethod
+    def entries_here(resources: Any) -> int:
+        if not isinstance(resources, DictionaryObject):
+            return 0
+        fonts, xobjects = deref(resources.get("/Font")), deref(resources.get("/XObject"))
+        return sum(len(d) for d in (fonts, xobjects) if isinstance(d, DictionaryObject))
+
+    def _use(self, ref: Any, parent: Any, path: tuple[int, ...], depth: int, *, structure: bool) -> int:
+        """One use of the drawing ``ref`` names (a form XObject without resources of its own
+        uses those of whatever draws it, as readers do)."""
+        idnum = ref.idnum if isinstance(ref, IndirectObject) else None
+        if idnum is not None and idnum in path:
+            raise DamagedFileError("a drawing that contains itself")
+        xobject = deref(ref)
+        if not isinstance(xobject, StreamObject) or xobject.get("/Subtype") != "/Form":
+            return 0
+        own = deref(xobject.get("/Resources"))
+        resources = own if isinstance(own, DictionaryObject) else parent
+        key = (id(xobject), 0 if structure else id(resources), structure)
+        if key in self.costs:
+            return self.costs[key]
+        if depth >= _MAX_XOBJECT_DEPTH:
+            raise TooComplexError("drawings nested too deeply", variant="drawing", depth=depth)
+        inner = (*path, idnum) if idnum is not None else path
+        if structure:
+            cost = self.entries(own, inner, depth + 1)
+        else:
+            data = _data(xobject, self.limits)
+            cost = len(data) // 1024 + self.drawn(data, resources, inner, depth + 1)
+        self.held.append((xobject, resources))
+        self.costs[key] = cost
+        return cost
+
+
+# The drawing budget of each open file, kept beside its reader as long as the reader lives.
+_DRAWING: weakref.WeakKeyDictionary[PdfReader, _Budget] = weakref.WeakKeyDictionary()
+
+
+def _name(raw: bytes) -> str:
+    """A name as written in a content stream, with its #xx escapes undone."""
+    return "/" + _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw).decode("latin-1")
 
 
 def _check_box(page: DictionaryObject, number: int, limits: Limits) -> None:
@@ -221,7 +364,8 @@ def _check_content(content: bytes, limits: Limits) -> None:
         data = _INLINE_DATA.search(content, start.end())
         if data is None:
             raise DamagedFileError("an inline image with no data")
-        sizes = {k.decode()[0]: int(v) for k, v in _INLINE_SIZE.findall(content[start.end() - 1:data.start()])}
+        header = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), content[start.end() - 1:data.start()])
+        sizes = {k.decode()[0]: int(v) for k, v in _INLINE_SIZE.findall(header)}
         _check_pixels(sizes.get("W", 0), sizes.get("H", 0), limits)
         end = _INLINE_END.search(content, data.end())
         if end is None:
@@ -265,7 +409,7 @@ def _check_resources(resources: Any, limits: Limits, checked: set[int], path: tu
             _check_pixels(deref(xobject.get("/Width", 0)), deref(xobject.get("/Height", 0)), limits)
         elif subtype == "/Form":
             if depth >= _MAX_XOBJECT_DEPTH:
-                raise TooComplexError("drawings nested too deeply")
+                raise TooComplexError("drawings nested too deeply", variant="drawing", depth=depth)
             _check_content(_data(xobject, limits), limits)
             inner = (*path, idnum) if idnum is not None else path
             _check_resources(deref(xobject.get("/Resources")), limits, checked, inner, depth + 1)

@@ -96,7 +96,8 @@ class TooComplexError(FileProblemError):
     """Past a structural limit (fields, nesting, objects): refusing is safer than trying.
 
     ``params["variant"]``, when given, names the limit (``stream``, ``objects``, ``fields``,
-    ``image``, ``font``, ``time``, ``memory``, ``actions``) so the message can say which one it was.
+    ``image``, ``font``, ``time``, ``memory``, ``actions``, ``drawing``, ``options``) so the message
+    can say which one it was.
     """
 
     code = "file.too_complex"

@@ -162,7 +162,7 @@ class Number(_Typed):
         number = _decimal(value)
         if number is None:
             raise fail("field.format", variant=self.spec.type)
-        if abs(number) >= _TOO_BIG:  # no form asks for a quadrillion, and money must still round
+        if number.copy_abs() >= _TOO_BIG:  # no form asks for a quadrillion; copy_abs never overflows
             raise fail("field.range", variant="too_big")
         if self.spec.min is not None and number < Decimal(str(self.spec.min)):
             raise fail("field.range", variant="min", min=self.spec.min)

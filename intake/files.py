@@ -50,6 +50,15 @@ class Limits:
     max_xfa_depth: int = 64
     """How deep the elements of one XFA packet nest; real templates nest about 16 deep."""
     max_annotations: int = 20000
+    max_options: int = 20_000
+    """Choices in all the form's lists together (/Opt entries), a list that several fields
+    share counted at each of them; the longest real list (every county of a state, every
+    country) has about 3,000."""
+    max_drawing_visits: int = 200_000
+    """Work to draw the pages read, or to walk their resources: one visit per resource entry
+    at each use and per kilobyte of a drawing's instructions at each time it is drawn, and
+    16 per draw. Real pages need a few thousand; drawings that draw drawings many times over
+    (billions of draws in a few kilobytes) are refused before anything draws them."""
     max_stream_bytes: int = 20 * _MB
     """Decompressed size of any one stream (page content, font, image, XFA)."""
     max_objects: int = 500_000

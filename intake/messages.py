@@ -177,6 +177,11 @@ TEXTS: Mapping[str, str] = {
         "A font in this file is built in a way we cannot check safely. Save it again as a new PDF (print "
         "it to a new PDF) and upload that copy, or bring a printed copy to the office."
     ),
+    "file.too_complex:drawing": N_(
+        "The pages of this file are drawn in a way that would take us far too long to read: parts of "
+        "a page are drawn again and again, inside each other. Save it again as a new PDF (print it to a "
+        "new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
     "file.too_complex:fields": N_(
         "This form has more boxes to fill in than we can check (the limit is {limit}). Check that you "
         "uploaded the right form, or bring a printed copy to the office."
@@ -193,6 +198,10 @@ TEXTS: Mapping[str, str] = {
     "file.too_complex:objects": N_(
         "This file is made of more parts than we can check (the limit is {limit}). Save it again as a new "
         "PDF (print it to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:options": N_(
+        "The lists to choose from in this form have more choices than we can check (the limit is "
+        "{limit}). Check that you uploaded the right form, or bring a printed copy to the office."
     ),
     "file.too_complex:stream": N_(
         "Part of this file becomes too big when we unpack it (more than {limit_mb} MB). Save it again as "
