@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from intake import FieldKind
 from tests import shared_corpus
 
 CONTRACT = {"name", "kind", "value", "label", "page", "rect", "options", "required", "max_length", "source"}
+PACKET = ("forms/dos_ds11_passport_application.pdf", "citizenship=forms/irs_fw9_2024.pdf")
 
 
 @pytest.fixture
@@ -124,3 +126,123 @@ def test_fields_shows_terminal_controls_in_names_and_values_as_visible_escapes(
     shown = capsys.readouterr().out
     assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown
     assert "\\x1b[2J" in shown
+
+
+# --- parsing in the sandbox ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """Every sandbox worker process a command starts, replacements included, in order."""
+    from intake import sandbox
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    class Recorded(sandbox.Sandbox):
+        def _start(self) -> None:
+            super()._start()
+            assert self._process is not None
+            started.append(self._process)
+
+    monkeypatch.setattr(sandbox, "Sandbox", Recorded)
+    return started
+
+
+def _not_here(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("a file was parsed in the calling process")
+
+
+def _problems(node: Any) -> list[dict[str, Any]]:
+    """Every problem anywhere in a JSON report: any object with a code and a file."""
+    if isinstance(node, list):
+        return [p for child in node for p in _problems(child)]
+    if not isinstance(node, dict):
+        return []
+    here = [node] if "code" in node and "file" in node else []
+    return here + [p for child in node.values() for p in _problems(child)]
+
+
+def _check_args(corpus: Path, *extra: str) -> list[str]:
+    files = [f"{item}{sep}{corpus / path}" for item, sep, path in
+             (entry.rpartition("=") for entry in PACKET)]
+    return ["check", "--service", "passport-first-time", "--today", "2026-11-22", *files, *extra]
+
+
+def test_check_parses_in_a_sandbox_worker_by_default_and_stops_it_before_returning(
+        cli: Callable[..., int], corpus: Path, workers: list[subprocess.Popen[bytes]],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("intake.checks.read_form", _not_here)
+    assert cli(_check_args(corpus, "--json")) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [f["form"] for f in report["forms"]] == ["ds11"]
+    assert len(workers) == 1 and workers[0].returncode is not None, "the worker outlived the command"
+
+
+def test_check_with_no_sandbox_parses_in_this_process_and_starts_no_worker(
+        cli: Callable[..., int], corpus: Path, workers: list[subprocess.Popen[bytes]],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from intake import checks
+
+    read: list[str] = []
+    real = checks.read_form
+
+    def counted(upload: intake.Upload, **kwargs: Any) -> intake.PdfForm:
+        read.append(upload.name)
+        return real(upload, **kwargs)
+
+    monkeypatch.setattr(checks, "read_form", counted)
+    assert cli(_check_args(corpus, "--json", "--no-sandbox")) == 1
+    assert json.loads(capsys.readouterr().out)["forms"][0]["form"] == "ds11"
+    assert workers == [] and sorted(read) == ["dos_ds11_passport_application.pdf", "irs_fw9_2024.pdf"]
+
+
+@pytest.mark.parametrize("output", [["--json"], ["--lang", "es"]], ids=["json", "text-es"])
+def test_check_prints_the_same_report_and_exit_code_with_or_without_the_sandbox(
+        cli: Callable[..., int], corpus: Path, output: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    sandboxed = cli(_check_args(corpus, *output)), capsys.readouterr()
+    here = cli(_check_args(corpus, *output, "--no-sandbox")), capsys.readouterr()
+    assert sandboxed == here
+    assert sandboxed[0] == 1 and sandboxed[1].out and not sandboxed[1].err
+
+
+def test_fields_parses_in_a_sandbox_worker_when_asked_with_the_same_output(
+        cli: Callable[..., int], corpus: Path, workers: list[subprocess.Popen[bytes]],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    form = str(corpus / "forms/irs_f1040_2010_prefilled.pdf")
+    outputs = []
+    for extra in ([], ["--json"]):
+        assert cli(["fields", form, *extra]) == 0
+        here = capsys.readouterr().out
+        with monkeypatch.context() as patched:
+            patched.setattr("intake.pdf.read_form", _not_here)
+            assert cli(["fields", form, *extra, "--sandbox"]) == 0
+        outputs.append((capsys.readouterr().out, here))
+    assert all(sandboxed == here for sandboxed, here in outputs)
+    assert len(workers) == 2 and all(w.returncode is not None for w in workers)
+
+
+@pytest.mark.parametrize("starved, variant", [
+    ({"memory_mb": 40}, {None, "memory"}),      # the worker is killed, or runs out, as it reads
+    ({"wall_seconds": 0.05}, {"time"}),         # the worker does not answer in time
+], ids=["memory", "time"])
+def test_a_file_that_kills_or_outlasts_the_worker_is_too_complex_not_a_crash(
+        cli: Callable[..., int], corpus: Path, workers: list[subprocess.Popen[bytes]],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        starved: dict[str, Any], variant: set[str | None]) -> None:
+    from intake import sandbox
+
+    monkeypatch.setattr(sandbox, "SandboxLimits", functools.partial(sandbox.SandboxLimits, **starved))
+    assert cli(_check_args(corpus, "--json")) == 1
+    shown = capsys.readouterr()
+    report = json.loads(shown.out)
+    problems = [p for p in _problems(report) if p.get("code", "").startswith("file.")]
+    assert {p["file"] for p in problems} == {"dos_ds11_passport_application.pdf", "irs_fw9_2024.pdf"}
+    assert all(p["code"] == "file.too_complex" for p in problems)
+    assert {p["params"].get("variant") for p in problems if "params" in p} <= variant
+    assert report["status"] == "invalid" and not shown.err
+    form = corpus / "forms/irs_fw9_2024.pdf"
+    assert cli(["fields", str(form), "--sandbox"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{form}: ") and err.count("\n") == 1, err
+    assert any(words in err for words in ("too complex", "too long", "more memory")), err
+    assert len(workers) >= 2 and all(w.returncode is not None for w in workers)

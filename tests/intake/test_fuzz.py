@@ -112,7 +112,9 @@ def test_a_mutated_form_is_read_or_refused_with_a_known_code_in_time(seeds: list
         assert form.page_count >= 1
         assert all(p.code in CODES for p in form.problems)
         assert worker.replaced == replaced
-    assert time.monotonic() - started <= worker.wall_seconds + 2
+    # Ended by the worker's deadline at the latest; the rest is room for replacing the worker
+    # on a machine busy with other work.
+    assert time.monotonic() - started <= 2 * worker.wall_seconds
 
 
 def test_the_fuzzing_tried_inputs_and_every_one_ended(seeds: list[bytes]) -> None:

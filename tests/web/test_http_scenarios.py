@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -560,6 +561,14 @@ def test_two_clerks_claiming_at_the_same_moment_twenty_times_one_wins_each_time(
 # --- the production server ---------------------------------------------------------------------
 
 
+# The production server's deadlines in these tests. The slow-client tests prove order, not
+# speed: a normal upload is answered while slow clients are still connected, and each slow
+# client is cut off in the end. Their wall bounds are several deadlines long, so a machine
+# busy with other work does not fail them; how fast the answer comes is a benchmark's business.
+HEADER_SECONDS = 2
+BODY_SECONDS = 8
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -569,7 +578,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """gunicorn with ``gunicorn.conf.py`` on a free local port: one worker of four threads, and
-    short header (2 s) and body (3 s) deadlines so the slow-client tests stay short."""
+    short header and body deadlines (``HEADER_SECONDS``, ``BODY_SECONDS``) so the slow-client
+    tests stay short."""
     from flask_migrate import upgrade
 
     from web import create_app, jobs
@@ -586,7 +596,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     port = _free_port()
     env = {**os.environ, **{f"INTAKE_{k}": v for k, v in settings.items()},
            "INTAKE_BIND": f"127.0.0.1:{port}", "INTAKE_WORKERS": "1", "INTAKE_THREADS": "4",
-           "INTAKE_HEADER_SECONDS": "2", "INTAKE_BODY_SECONDS": "3", "INTAKE_SOCKET_SECONDS": "2",
+           "INTAKE_HEADER_SECONDS": str(HEADER_SECONDS), "INTAKE_BODY_SECONDS": str(BODY_SECONDS),
+           "INTAKE_SOCKET_SECONDS": "2",
            "INTAKE_MAX_PACKET_MB": "8"}
     log = (root / "gunicorn.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
@@ -672,10 +683,12 @@ def test_slow_headers_on_200_sockets_do_not_stop_a_normal_upload(server: tuple[s
             sock.sendall(b"P")
         time.sleep(0.5)
         status, seconds = _normal_upload(host, port)
-        assert status == 303 and seconds < 2, (status, seconds)
+        # Had the slow sockets held the four threads, this upload would wait for about fifty
+        # header deadlines (200 sockets, four at a time), or for ever with gunicorn's own worker.
+        assert status == 303 and seconds < 5 * HEADER_SECONDS, (status, seconds)
         for sock in slow[:20]:
             sock.sendall(b"O")
-        assert all(_closed_within(sock, 4) is not None for sock in slow[:20])
+        assert all(_closed_within(sock, 5 * HEADER_SECONDS) is not None for sock in slow[:20])
     finally:
         for sock in slow:
             sock.close()
@@ -691,8 +704,8 @@ def test_a_body_trickled_slowly_is_cut_off_while_others_are_served(server: tuple
         started = time.monotonic()
         stop = threading.Event()
 
-        def trickle() -> None:
-            while not stop.is_set() and time.monotonic() - started < 12:
+        def trickle() -> None:  # 1 KB a second, for longer than the bound below
+            while not stop.is_set() and time.monotonic() - started < 5 * BODY_SECONDS:
                 try:
                     sock.sendall(b"\0" * 1024)
                 except OSError:
@@ -702,13 +715,15 @@ def test_a_body_trickled_slowly_is_cut_off_while_others_are_served(server: tuple
         sender = threading.Thread(target=trickle)
         sender.start()
         status, seconds = _normal_upload(host, port)
-        assert status == 303 and seconds < 2, (status, seconds)
-        answer = _closed_within(sock, 12)
+        assert status == 303, (status, seconds)
+        # Served while the trickled body still held its thread: nothing answered or closed yet.
+        assert not select.select([sock], [], [], 0)[0], f"the upload waited for the slow body ({seconds:.1f} s)"
+        answer = _closed_within(sock, 4 * BODY_SECONDS)
         stop.set()
         sender.join()
         assert answer is not None, "the server kept a 1 KB/s body open past its deadline"
         assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
-        assert time.monotonic() - started < 12
+        assert time.monotonic() - started < 4 * BODY_SECONDS
     finally:
         sock.close()
 
