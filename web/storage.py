@@ -1,21 +1,43 @@
 """Blob storage for uploaded files, by sha256: the one seam to local disk or object storage.
 
-A file is written once, whole (a temporary name, then an atomic rename), before any
-database record points at it; a crash in between leaves at most an unreferenced blob,
-never a record without its file.
+A file is written once, whole, before any database record points at it: on local disk under
+a temporary name and then an atomic rename; in object storage by one PUT, which S3 makes
+visible only once it is complete. A crash in between leaves at most an unreferenced blob,
+never a record without its file. Both lay files out the same way, ``ab/abcd...`` (the first
+two hex digits of the sha256, then the whole digest), under the folder or the bucket's prefix.
+
+``INTAKE_STORAGE`` names the place: a folder, or ``s3://bucket`` / ``s3://bucket/prefix`` for
+Amazon S3 or any S3-compatible server (``INTAKE_S3_ENDPOINT_URL``).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
 import hashlib
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 _HEX = frozenset("0123456789abcdef")
+S3_SCHEME = "s3://"
+# Bucket names as S3 allows them (3-63 lower-case letters, digits, dots and hyphens), plus the
+# capitals and underscores some S3-compatible servers accept.
+_BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
+
+
+def _check_sha256(sha256: str) -> str:
+    if len(sha256) != 64 or not _HEX.issuperset(sha256):
+        raise ValueError("not a sha256 hex digest")
+    return sha256
+
+
+def _is_sha256(name: str) -> bool:
+    return len(name) == 64 and _HEX.issuperset(name)
 
 
 class Storage(Protocol):
@@ -32,8 +54,7 @@ class LocalStorage:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or not _HEX.issuperset(sha256):
-            raise ValueError("not a sha256 hex digest")
+        _check_sha256(sha256)
         return self.root / sha256[:2] / sha256
 
     def put(self, data: bytes) -> str:
@@ -66,10 +87,161 @@ class LocalStorage:
     def stored(self) -> Iterator[tuple[str, dt.datetime]]:
         """Every finished blob with when it was written (UTC, naive); temporary files are skipped."""
         for path in self.root.glob("??/*"):
-            if len(path.name) == 64 and _HEX.issuperset(path.name) and path.is_file():
+            if _is_sha256(path.name) and path.is_file():
                 yield path.name, dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
 
 
-def from_config(location: str) -> Storage:
-    """The storage a location names; only local folders exist so far (web.config refuses s3://)."""
-    return LocalStorage(location)
+class S3Storage:
+    """Blobs in an S3 bucket (Amazon's, or any S3-compatible server's at ``endpoint_url``).
+
+    Credentials and, unless ``region`` is given, the region come from boto3's usual places
+    (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_PROFILE``, an instance role...).
+    One client per instance; boto3 clients are safe to share between threads.
+    """
+
+    CONNECT_SECONDS = 5
+    READ_SECONDS = 60
+    ATTEMPTS = 4
+
+    def __init__(self, bucket: str, prefix: str = "", *, endpoint_url: str | None = None,
+                 region: str | None = None, page_size: int = 1000) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.page_size = page_size
+        """Keys asked for in each listing request of :meth:`stored` (S3 returns at most 1000)."""
+        config = Config(
+            connect_timeout=self.CONNECT_SECONDS, read_timeout=self.READ_SECONDS,
+            retries={"mode": "standard", "max_attempts": self.ATTEMPTS},
+            # Checksums only where S3 requires them: several S3-compatible servers refuse the
+            # newer default ones. Each PUT carries its Content-MD5 instead (see put).
+            request_checksum_calculation="when_required", response_checksum_validation="when_required",
+        )
+        # A session of its own: creating clients from boto3's default session is not thread-safe.
+        self.client: Any = boto3.session.Session().client(
+            "s3", endpoint_url=endpoint_url or None, region_name=region or None, config=config)
+
+    def __repr__(self) -> str:
+        return f"S3Storage({s3_url(self.bucket, self.prefix)!r})"
+
+    def _key(self, sha256: str) -> str:
+        _check_sha256(sha256)
+        name = f"{sha256[:2]}/{sha256}"
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` and return its sha256, once the object is stored whole; a no-op when
+        the same content is already there."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        if self.exists(sha256):
+            return sha256
+        self.client.put_object(
+            Bucket=self.bucket, Key=self._key(sha256), Body=data,
+            ContentMD5=base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode(),
+            ContentType="application/octet-stream")
+        return sha256
+
+    def get(self, sha256: str) -> bytes:
+        """The blob's bytes; FileNotFoundError (as for a local folder) when it is not stored."""
+        key = self._key(sha256)
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:
+            if _not_found(exc):
+                raise FileNotFoundError(f"no stored file {sha256} in {self!r}") from exc
+            raise
+        body = response["Body"]
+        try:
+            data: bytes = body.read()
+        finally:
+            body.close()
+        return data
+
+    def exists(self, sha256: str) -> bool:
+        key = self._key(sha256)
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:
+            if _not_found(exc):
+                return False
+            raise
+        return True
+
+    def delete(self, sha256: str) -> None:
+        """Delete the blob; deleting one that is not there is not an error (S3 says the same)."""
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
+
+    def stored(self) -> Iterator[tuple[str, dt.datetime]]:
+        """Every blob with when it was written (UTC, naive); keys not laid out as ``ab/<sha256>``
+        under the prefix are skipped. S3 shows an object only once its PUT completed."""
+        start = f"{self.prefix}/" if self.prefix else ""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=start, PaginationConfig={"PageSize": self.page_size})
+        for page in pages:
+            for entry in page.get("Contents", ()):
+                folder, _slash, name = str(entry["Key"])[len(start):].partition("/")
+                if _is_sha256(name) and folder == name[:2]:
+                    yield name, entry["LastModified"].astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _not_found(exc: Exception) -> bool:
+    """Whether a botocore error says the object (not the bucket) is not there."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError):
+        return False
+    # GET says NoSuchKey; HEAD has no body, so only its status, which botocore gives as the code.
+    return exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}
+
+
+def is_s3(location: str) -> bool:
+    """Whether a location names object storage rather than a local folder."""
+    return str(location).startswith(S3_SCHEME)
+
+
+def parse_s3(location: str) -> tuple[str, str]:
+    """(bucket, prefix) of ``s3://bucket`` or ``s3://bucket/some/prefix``; ValueError, saying
+    what is wrong, for anything else."""
+    if not is_s3(location):
+        raise ValueError(f"{location!r} does not start with {S3_SCHEME}")
+    rest = location[len(S3_SCHEME):]
+    if "?" in rest or "#" in rest:
+        raise ValueError(f"{location!r} has a query or fragment; name only s3://bucket or s3://bucket/prefix")
+    bucket, _slash, prefix = rest.partition("/")
+    if not bucket:
+        raise ValueError(f"{location!r} names no bucket; write s3://bucket or s3://bucket/prefix")
+    if not _BUCKET.fullmatch(bucket) or ".." in bucket:
+        raise ValueError(f"{bucket!r} is not a bucket name: 3 to 63 letters, digits, dots, hyphens or underscores")
+    prefix = prefix.strip("/")
+    if any(not part or part in {".", ".."} for part in prefix.split("/") if prefix):
+        raise ValueError(f"{location!r} has an empty, '.' or '..' part in its prefix")
+    return bucket, prefix
+
+
+def s3_url(bucket: str, prefix: str = "") -> str:
+    """The ``s3://`` location of a bucket and prefix."""
+    return f"{S3_SCHEME}{bucket}/{prefix}" if prefix else f"{S3_SCHEME}{bucket}"
+
+
+@functools.lru_cache(maxsize=16)
+def _s3(location: str, endpoint_url: str | None, region: str | None) -> S3Storage:
+    """One S3Storage (so one client, and its connection pool) per place, shared by every request."""
+    bucket, prefix = parse_s3(location)
+    return S3Storage(bucket, prefix, endpoint_url=endpoint_url, region=region)
+
+
+def from_config(location: str, config: Mapping[str, Any] | None = None) -> Storage:
+    """The storage a location names: a local folder, or ``s3://bucket[/prefix]``.
+
+    For object storage, ``S3_ENDPOINT_URL`` and ``S3_REGION`` come from ``config``, or from the
+    current app's configuration when there is one (so every caller passes only the location).
+    """
+    if not is_s3(location):
+        return LocalStorage(location)
+    if config is None:
+        from flask import current_app, has_app_context
+
+        config = current_app.config if has_app_context() else {}
+    return _s3(location, config.get("S3_ENDPOINT_URL") or None, config.get("S3_REGION") or None)

@@ -352,4 +352,4 @@ def test_a_storage_the_service_cannot_use_stops_it_at_start(another_app: Callabl
     from web.config import ConfigError
 
     with pytest.raises(ConfigError, match="INTAKE_STORAGE"):
-        another_app(STORAGE="s3://bucket")
+        another_app(STORAGE="s3://")

@@ -67,7 +67,12 @@ class _Cache:
 
 
 def _cache(location: str | None = None) -> _Cache:
-    return _Cache(Path(location or current_app.config["STORAGE"]) / "page-cache")
+    """Beside the stored files; with object storage, in the instance folder (a cache each web
+    host keeps for itself)."""
+    location = location or current_app.config["STORAGE"]
+    if storage.is_s3(location):
+        return _Cache(Path(current_app.instance_path) / "page-cache")
+    return _Cache(Path(location) / "page-cache")
 
 
 def forget(sha256: str, location: str | None = None) -> None:
@@ -130,9 +135,9 @@ def layout(stored: SubmissionFile) -> Layout | None:
 
 def _form_of(submission: Submission, service: Service, stored: SubmissionFile) -> FormSpec | None:
     """The form of the service the latest check found in this file, if it found one."""
-    if not submission.checks:
+    if submission.latest is None:
         return None
-    entry = next((f for f in submission.checks[-1].report["en"]["forms"] if f["sha256"] == stored.sha256), None)
+    entry = next((f for f in submission.latest.report["en"]["forms"] if f["sha256"] == stored.sha256), None)
     return next((spec for spec in service.forms if entry and spec.id == entry["form"]), None)
 
 
