@@ -67,7 +67,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy intake
 
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -o web/translations/messages.pot --no-location .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o web/translations/messages.pot --no-location .
 	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d web/translations
 	$(VENV)/bin/pybabel compile -D intake -d intake/locale

@@ -42,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.clerk import bp as clerk
 
     jobs.init_app(app)
+    from web import tasks
+
+    tasks.init_app(app)
     logs.init_app(app)
     logins.init_app(app)
     commands.init_app(app)

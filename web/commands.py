@@ -1,5 +1,6 @@
 """Admin commands: ``flask --app web users create|list|disable|set-password|grant`` and
-``flask --app web submissions purge [--dry-run]``."""
+``flask --app web submissions purge [--dry-run]``, and ``flask --app web checks sweep|list``
+for the check workers."""
 
 from __future__ import annotations
 
@@ -103,6 +104,33 @@ def purge(dry_run: bool) -> None:
     click.echo(f"deleted {deleted} submission(s) and {files} stored file(s)")
 
 
+checks = AppGroup("checks", help="Checks run by the check workers: send overdue ones again, list unfinished ones.")
+
+
+@checks.command("sweep")
+def sweep_checks() -> None:
+    """Send again every check left queued or running past its deadline (cron, where no beat runs)."""
+    from web import checkqueue
+
+    if not checkqueue.enabled():
+        raise click.ClickException("no broker is set (INTAKE_BROKER_URL): every check runs in its request")
+    overdue = checkqueue.overdue()
+    sent = checkqueue.sweep()
+    click.echo(f"{len(overdue)} overdue, {sent} sent again")
+
+
+@checks.command("list")
+def list_checks() -> None:
+    """Every check not done: its state, attempts, age and, for a failed one, why."""
+    from web.models import CheckRecord, utcnow
+
+    rows = db.session.query(CheckRecord).filter(CheckRecord.state != "done").order_by(CheckRecord.id)
+    for row in rows:
+        age = int((utcnow() - row.created_at).total_seconds())
+        click.echo(f"{row.id}\t{row.state}\tattempts={row.attempts}\tage={age}s\t{row.error or ''}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(submissions)
+    app.cli.add_command(checks)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Config, Flask
+
+from web import storage
 
 DEFAULT_SECRET = "development-only-secret-change-me"
 MB = 1024 * 1024
@@ -23,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": DEFAULT_SECRET,
     "DATABASE_URL": None,
     "STORAGE": None,
+    # Object storage (STORAGE=s3://bucket[/prefix]): another S3-compatible server than Amazon's,
+    # and the region when boto3's own settings (AWS_REGION, a profile) do not give it.
+    "S3_ENDPOINT_URL": None,
+    "S3_REGION": None,
     "SCHEMAS": None,
     "MAX_FILE_MB": 20,
     "MAX_PACKET_MB": 60,
@@ -32,6 +39,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PAGES": 200,
     "MAX_FORM_PARTS": 200,
     "ISOLATE": True,
+    # Checks off the request path: a Celery broker (redis://... or amqp://...); unset, every
+    # check runs in the request, in-process. The rest only matter with a broker.
+    "BROKER_URL": None,
+    "CHECK_QUEUE": "intake.checks",
+    "CHECK_SECONDS": 300,
+    "CHECK_FAIR_SHARE": 1,
+    "CHECK_WORKER_MEMORY_MB": 1024,
+    "SWEEP_SECONDS": 60,
     "PARSE_SECONDS": 20,
     "BODY_SECONDS": 60,
     "SOCKET_SECONDS": 10,
@@ -56,6 +71,21 @@ class ConfigError(RuntimeError):
     """The app cannot start safely with this configuration."""
 
 
+def _check_storage(cfg: Config) -> None:
+    """A local folder, or object storage named well enough to reach (the bucket is only
+    reached on the first upload, so an app can start while the storage is down)."""
+    endpoint = cfg["S3_ENDPOINT_URL"]
+    parts = urlsplit(str(endpoint or ""))
+    if endpoint and (parts.scheme not in {"http", "https"} or not parts.netloc):
+        raise ConfigError(f"INTAKE_S3_ENDPOINT_URL must be an http:// or https:// address, not {endpoint!r}")
+    if not storage.is_s3(str(cfg["STORAGE"])):
+        return
+    try:
+        storage.parse_s3(str(cfg["STORAGE"]))
+    except ValueError as exc:
+        raise ConfigError(f"INTAKE_STORAGE: {exc}") from exc
+
+
 def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.update(DEFAULTS)
     app.config.from_prefixed_env("INTAKE")
@@ -74,7 +104,6 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     # this host only and for every path, so no sibling domain can plant or read a session.
     if production and cfg["SESSION_COOKIE_NAME"] == "session":
         cfg["SESSION_COOKIE_NAME"] = "__Host-session"
-    if str(cfg["STORAGE"]).startswith("s3://"):
-        raise ConfigError("S3-compatible storage is not available yet: set INTAKE_STORAGE to a folder")
+    _check_storage(cfg)
     if production and cfg["SECRET_KEY"] == DEFAULT_SECRET:
         raise ConfigError("set INTAKE_SECRET_KEY to a long random value before running in production")

@@ -50,7 +50,27 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def latest(self) -> CheckRecord | None:
-        return self.checks[-1] if self.checks else None
+        """The latest check that finished with a report; a queued or failed one has none."""
+        done = self.done_checks
+        return done[-1] if done else None
+
+    @property
+    def done_checks(self) -> list[CheckRecord]:
+        return [c for c in self.checks if c.state == "done"]
+
+    @property
+    def pending(self) -> CheckRecord | None:
+        """The newest check when it is still waiting for a worker or running: its files are
+        stored, its report is not ready yet."""
+        newest = self.checks[-1] if self.checks else None
+        return newest if newest is not None and newest.state in PENDING else None
+
+    @property
+    def failed(self) -> CheckRecord | None:
+        """The newest check when it failed for good (after its retry): the files are kept and a
+        clerk sees why; the citizen is asked to check again later."""
+        newest = self.checks[-1] if self.checks else None
+        return newest if newest is not None and newest.state == "failed" else None
 
 
 class SubmissionFile(db.Model):  # type: ignore[name-defined,misc]
@@ -71,8 +91,19 @@ class SubmissionFile(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (Index("ix_submission_files_submission", "submission_id"),)
 
 
+# A check's life: queued (stored, waiting for a worker), running, then done (with its report)
+# or failed (after its one retry). In-process checks are written done at once.
+CHECK_STATES = ("queued", "running", "done", "failed")
+PENDING = ("queued", "running")
+
+
 class CheckRecord(db.Model):  # type: ignore[name-defined,misc]
-    """One run of the checker on the files a submission had then, with the service version."""
+    """One run of the checker on the files a submission had then, with the service version.
+
+    The row is the check's state: written queued in the same transaction as the upload, taken
+    by a worker by id, and finished with its report in one transaction, so a check a killed
+    worker left running is run again and one that is done is never run twice.
+    """
 
     __tablename__ = "checks"
 
@@ -82,6 +113,26 @@ class CheckRecord(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(20))
     report_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    state: Mapped[str] = mapped_column(String(10), default="done", server_default="done", index=True)
+    # The ids of the files this check reads, and of those that arrived with it (a file the check
+    # finds unusable among those is set aside, as an in-process upload refuses it).
+    files_json: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    # Who sent the files (a hashed address or an API token): one sender's checks wait behind
+    # their own, not behind everyone's.
+    client: Mapped[str | None] = mapped_column(String(64))
+    worker: Mapped[str | None] = mapped_column(String(120))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def file_ids(self) -> list[int]:
+        return list(json.loads(self.files_json)["files"]) if self.files_json else []
+
+    @property
+    def new_file_ids(self) -> list[int]:
+        return list(json.loads(self.files_json)["new"]) if self.files_json else []
 
     submission: Mapped[Submission] = relationship(back_populates="checks")
 

@@ -153,12 +153,13 @@ def of(submission: Submission) -> list[Waiver]:
 
 def report(submission: Submission, lang: str, *, check: int = -1) -> dict[str, Any]:
     """A stored check of the submission (the latest by default) with its waivers applied."""
-    adjusted, _status = apply(submission.checks[check].report[lang], of(submission))
+    adjusted, _status = apply(submission.done_checks[check].report[lang], of(submission))
     return adjusted
 
 
 def status(submission: Submission) -> str:
     """The latest check's status once the waivers are applied: what readiness goes by."""
-    if not submission.checks:
+    latest = submission.latest
+    if latest is None:
         return submission.status
-    return apply(submission.checks[-1].report["en"], of(submission))[1]
+    return apply(latest.report["en"], of(submission))[1]

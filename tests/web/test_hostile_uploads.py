@@ -144,10 +144,11 @@ def _one_upload_matches_the_library(web: Flask, library: intake.Checker, entry: 
 
     assert response.status_code != 500, response.get_data(as_text=True)[:300]
     # The entry's time bound is what the upload may cost, in CPU time (this process and the
-    # sandbox worker), which other work on the machine does not inflate. In wall time it must
-    # end before one parse deadline: a parse still running then is cut off as hung.
+    # sandbox worker), which other work on the machine does not inflate; a parse that ran on
+    # until the web's parse deadline cut it off costs far more. In wall time the upload must
+    # simply end: the parse deadline, with as long again for everything around it.
     assert cpu < entry["expected"].get("time_s", 5), f"{entry['file']} cost {cpu:.1f} s of CPU"
-    assert seconds < float(web.config["PARSE_SECONDS"]), f"{entry['file']} took {seconds:.1f} s"
+    assert seconds < 2 * float(web.config["PARSE_SECONDS"]), f"{entry['file']} took {seconds:.1f} s"
     assert not storage.exists() or not _stray_files(storage)
     if expected is None:
         assert response.status_code == 303, (entry["file"], response.status_code)

@@ -312,15 +312,29 @@ class WorkSchema(Open):
     changed_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
+class CheckStateSchema(Open):
+    state = fields.String(required=True, metadata={
+        "enum": ["queued", "running", "done", "failed"],
+        "description": "Where the newest check stands. With check workers, a new upload's check is queued, then "
+                       "running; poll the submission until it is done (or failed)."})
+    queued_at = fields.String(required=True, metadata={"format": "date-time"})
+    finished_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    ahead = fields.Integer(required=True, metadata={"description": "Queued checks ahead of this one"})
+
+
 class SubmissionSchema(Open):
     reference = fields.String(required=True, metadata={"description": "The reference code, as stored"})
     display_reference = fields.String(required=True, metadata={"description": "Grouped for reading: ACD-EFG-HJK"})
     service = fields.String(required=True)
-    status = fields.String(required=True, metadata={"enum": ["complete", "incomplete", "invalid"]})
+    status = fields.String(required=True, metadata={
+        "enum": ["complete", "incomplete", "invalid", "checking"],
+        "description": "The latest report's status; checking until the first report is ready"})
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
     files = fields.List(fields.Nested(StoredFileSchema), required=True)
-    report = Verbatim(ReportSchema, required=True)
+    check = fields.Nested(CheckStateSchema, required=True)
+    report = Verbatim(ReportSchema, required=True, allow_none=True, metadata={
+        "description": "The latest finished check's report (null until the first one is done)"})
     requests = fields.List(fields.Nested(RequestSchema), required=True)
     work = fields.Nested(WorkSchema, required=True)
 

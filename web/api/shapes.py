@@ -14,7 +14,7 @@ from flask import current_app
 
 from intake import rules
 from intake.services import Condition, FieldSpec, FormSpec, Service
-from web import references, waivers
+from web import checkqueue, references, waivers
 from web.citizen import packets
 from web.clerk import queue
 from web.clerk import work as clerk_work
@@ -87,13 +87,18 @@ def work(item: WorkItem) -> dict[str, Any]:
 
 def submission(submission: Submission, service: Service, lang: str) -> dict[str, Any]:
     """A submission as its citizen and clerks see it: the latest report with the clerks' waivers applied."""
-    report = waivers.report(submission, lang)
+    report = waivers.report(submission, lang) if submission.latest is not None else None
+    newest = submission.checks[-1] if submission.checks else None
     return {
         "reference": submission.reference, "display_reference": references.display(submission.reference),
-        "service": submission.service_id, "status": report["status"],
+        "service": submission.service_id, "status": report["status"] if report else "checking",
         "created_at": when(submission.created_at), "updated_at": when(submission.updated_at),
         "files": [{"id": f.id, "item": f.item, "name": f.name, "sha256": f.sha256, "size": f.size, "kind": f.kind,
                    "added_at": when(f.created_at)} for f in submission.current_files],
+        "check": {"state": newest.state if newest else "done",
+                  "queued_at": when(newest.created_at if newest else submission.created_at),
+                  "finished_at": when(newest.finished_at) if newest and newest.finished_at else None,
+                  "ahead": checkqueue.progress(submission)["ahead"]},
         "report": report,
         "requests": requests(submission, service, lang),
         "work": work(clerk_work.work_item(submission)),

@@ -13,7 +13,7 @@ from flask import current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from web import jobs, references, waivers
+from web import checkqueue, jobs, references, waivers
 from web.api import bp, errors, idempotency, schemas, shapes, uploads
 from web.api.catalogue import known_service
 from web.api.problems import ApiProblem
@@ -50,6 +50,10 @@ def _find(reference: str) -> Submission:
     "Location": {"description": "The submission's address", "schema": {"type": "string"}},
     "Idempotent-Replayed": {"description": "true when this is the stored answer to an earlier request with the "
                                            "same Idempotency-Key", "schema": {"type": "string"}}})
+@bp.alt_response(202, schema=schemas.NewSubmissionSchema, description=(
+    "Stored, and its check queued (where the office runs check workers): poll the Location until the "
+    "submission's check is done"), headers={
+    "Location": {"description": "The submission's address, to poll", "schema": {"type": "string"}}})
 @errors(404, 409, 413, 415, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
 def create(**form: Any) -> ResponseReturnValue:
@@ -70,24 +74,37 @@ def create(**form: Any) -> ResponseReturnValue:
             replay.status_code = status
             replay.headers["Idempotent-Replayed"] = "true"
             return replay
+    queued = checkqueue.enabled()
     try:
-        report = packets.check_new(service, incoming)
-        refused = packets.refusals(report, incoming)
-        if refused:
-            uploads.refuse(service, refused)
-        submission, secret = packets.create(service, incoming, report, client_key=None, zip_code=zip_code)
+        if queued:
+            submission, secret, check = packets.create_queued(service, incoming, client_key=None, zip_code=zip_code,
+                                                              client=_client())
+        else:
+            report = packets.check_new(service, incoming)
+            refused = packets.refusals(report, incoming)
+            if refused:
+                uploads.refuse(service, refused)
+            submission, secret = packets.create(service, incoming, report, client_key=None, zip_code=zip_code)
         answers = {lang: shapes.submission(submission, service, lang) | {"secret": secret}
                    for lang in current_app.config["LANGUAGES"]}
     except BaseException:
         if key:
             idempotency.release(IDEMPOTENCY_SCOPE, key)
         raise
+    status = 202 if queued else 201
     if key:
-        idempotency.complete(IDEMPOTENCY_SCOPE, key, 201, answers, submission.id)
+        idempotency.complete(IDEMPOTENCY_SCOPE, key, status, answers, submission.id)
+    if queued:
+        checkqueue.dispatch(check.id)
     response = jsonify(answers[g.lang])
-    response.status_code = 201
+    response.status_code = status
     response.headers["Location"] = url_for("api.read", reference=submission.reference)
     return response
+
+
+def _client() -> str:
+    """The sender as the fair share sees it: the token if one was sent, else a keyed hash of the address."""
+    return packets.hashed("client:" + (request.headers.get("Authorization") or request.remote_addr or "-"))[:32]
 
 
 @bp.get("/submissions/<reference>")
@@ -109,9 +126,13 @@ def read(reference: str, **_args: Any) -> dict[str, Any]:
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.arguments(schemas.FilesForm, location="form", content_type="multipart/form-data", as_kwargs=True)
 @bp.response(200, schemas.SubmissionSchema)
+@bp.alt_response(202, schema=schemas.SubmissionSchema, description=(
+    "Stored, and a check of the submission's files queued (where the office runs check workers): poll the "
+    "Location until the check is done"), headers={
+    "Location": {"description": "The submission's address, to poll", "schema": {"type": "string"}}})
 @errors(401, 404, 413, 415, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
-def add_files(reference: str, **_form: Any) -> dict[str, Any]:
+def add_files(reference: str, **_form: Any) -> ResponseReturnValue:
     """Add or replace files.
 
     New files, checked again with the ones already there. Name an item in ``replace`` to have
@@ -123,6 +144,13 @@ def add_files(reference: str, **_form: Any) -> dict[str, Any]:
     too_much = packets.over_total(submission, incoming, replace)
     if too_much:
         uploads.refuse(service, too_much, submission)
+    if checkqueue.enabled():
+        check = packets.add_files_queued(submission, service, incoming, replace, client=_client())
+        checkqueue.dispatch(check.id)
+        response = jsonify(shapes.submission(submission, service, g.lang))
+        response.status_code = 202
+        response.headers["Location"] = url_for("api.read", reference=submission.reference)
+        return response
     report = packets.check_added(submission, service, incoming, replace)
     refused = packets.refusals(report, incoming)
     if refused:
@@ -135,13 +163,19 @@ def add_files(reference: str, **_form: Any) -> dict[str, Any]:
 @bp.doc(tags=["submissions"], security=SECRET)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.ReportSchema)
-@errors(401, 404, 422, 429)
+@errors(401, 404, 409, 422, 429)
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
 def report(reference: str, **_args: Any) -> ResponseReturnValue:
     """The latest report.
 
-    The report of the latest check, with what a clerk waived set aside (listed in ``waived``)."""
-    response = jsonify(waivers.report(_find(reference), g.lang))
+    The report of the latest finished check, with what a clerk waived set aside (listed in
+    ``waived``). Until the first check is done, a 409 with ``Retry-After``."""
+    submission = _find(reference)
+    if submission.latest is None:
+        raise ApiProblem(409, "report.pending", _(
+            "The files are saved and their check is not finished yet. Ask again in a few seconds."),
+            headers={"Retry-After": "2"})
+    response = jsonify(waivers.report(submission, g.lang))
     response.headers["Content-Language"] = g.lang
     return response
 

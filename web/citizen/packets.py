@@ -278,7 +278,7 @@ def create(service: Service, incoming: Incoming, report: intake.Report, *, clien
         submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
                             for item, u in incoming.files]
         submission.checks = [CheckRecord(service_version=service.version, status=report.status,
-                                         report_json=_report_json(report))]
+                                         report_json=_report_json(report), finished_at=utcnow())]
         db.session.add(submission)
         db.session.flush()
         db.session.add(WorkItem(submission_id=submission.id))
@@ -289,6 +289,100 @@ def create(service: Service, incoming: Incoming, report: intake.Report, *, clien
         _forget(written)
         raise
     return submission, secret
+
+
+def create_queued(service: Service, incoming: Incoming, *, client_key: str | None, zip_code: str,
+                  client: str | None) -> tuple[Submission, str, CheckRecord]:
+    """A new submission with its files and a queued check, in one transaction; the caller sends
+    the check to a worker once this is committed. Its first report comes from the worker."""
+    written: list[str] = []
+    try:
+        _store_all(incoming.files, written)
+        secret = secrets.token_urlsafe(24)
+        digits = re.sub(r"\D", "", zip_code or "")[:5]
+        submission = Submission(reference=_unused_reference(), secret_hash=_hash(secret),
+                                zip_hash=_hash(digits) if len(digits) == 5 else None, client_key=client_key,
+                                service_id=service.id, status="checking")
+        submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
+                            for item, u in incoming.files]
+        db.session.add(submission)
+        db.session.flush()
+        check = _queue(submission, service, new=[f.id for f in submission.files], client=client)
+        db.session.add(WorkItem(submission_id=submission.id))
+        db.session.add(Event(submission_id=submission.id, kind="created",
+                             detail=json.dumps({"files": len(incoming.files), "status": "checking"})))
+        db.session.commit()
+    except BaseException:
+        _forget(written)
+        raise
+    return submission, secret, check
+
+
+def add_files_queued(submission: Submission, service: Service, incoming: Incoming, replace: set[str], *,
+                     client: str | None) -> CheckRecord:
+    """Store the new files (replacing an item's files when asked) with a queued check of them all."""
+    written: list[str] = []
+    try:
+        _store_all(incoming.files, written)
+        now = utcnow()
+        kept = {f.id for f in _kept(submission, incoming, replace)}
+        for old in submission.current_files:
+            if old.id not in kept:
+                old.removed_at = now
+        arrived = [SubmissionFile(item=item, name=upload.name, sha256=upload.sha256, size=upload.size,
+                                  kind=upload.kind) for item, upload in incoming.files]
+        submission.files.extend(arrived)
+        db.session.flush()
+        work_item = db.session.get(WorkItem, submission.id)
+        if work_item is not None and work_item.status == "needs_documents":
+            work_item.status, work_item.changed_at = "in_review", now
+        check = _queue(submission, service, new=[f.id for f in arrived], client=client)
+        db.session.add(Event(submission_id=submission.id, kind="files_added",
+                             detail=json.dumps({"files": len(submission.current_files), "status": "checking"})))
+        db.session.commit()
+    except BaseException:
+        _forget(written)
+        raise
+    return check
+
+
+def recheck_queued(submission: Submission, service: Service, *, event: str) -> CheckRecord:
+    """A queued check of the submission's current files (a new service version, a waiver)."""
+    check = _queue(submission, service, new=[], client=None)
+    db.session.add(Event(submission_id=submission.id, kind=event,
+                         detail=json.dumps({"files": len(submission.current_files), "status": "checking"})))
+    db.session.commit()
+    return check
+
+
+def _queue(submission: Submission, service: Service, *, new: list[int], client: str | None) -> CheckRecord:
+    files = [f.id for f in submission.current_files]
+    check = CheckRecord(service_version=service.version, status="checking", report_json="", state="queued",
+                        files_json=json.dumps({"files": files, "new": new}), client=client)
+    submission.checks.append(check)
+    db.session.flush()
+    return check
+
+
+def report_json(report: intake.Report) -> str:
+    """A report as stored: every language's wording, so a page never checks again to translate."""
+    return _report_json(report)
+
+
+def zip_from(report: intake.Report, service: Service) -> str | None:
+    return _zip_from(report, service, "")
+
+
+def hashed(value: str) -> str:
+    return _hash(value)
+
+
+def forget_blobs(shas: list[str]) -> None:
+    """Delete the blobs no file row points at any more (after a check set files aside)."""
+    blobs = storage.from_config(current_app.config["STORAGE"])
+    for sha256 in shas:
+        if db.session.query(SubmissionFile.id).filter_by(sha256=sha256).first() is None:
+            blobs.delete(sha256)
 
 
 def _kept(submission: Submission, incoming: Incoming, replace: set[str]) -> list[SubmissionFile]:
@@ -348,6 +442,11 @@ def add_files(submission: Submission, service: Service, incoming: Incoming, repl
 
 def recheck(submission: Submission, service: Service, *, event: str) -> None:
     """Check the submission's current files again (a new service version, a clerk's waiver)."""
+    from web import checkqueue
+
+    if checkqueue.enabled():
+        checkqueue.dispatch(recheck_queued(submission, service, event=event).id)
+        return
     blobs = storage.from_config(current_app.config["STORAGE"])
     files = [(f.item, intake.Upload(f.name, blobs.get(f.sha256))) for f in submission.current_files]
     _record(submission, service, jobs.run_check(service, files), event=event)
@@ -356,7 +455,7 @@ def recheck(submission: Submission, service: Service, *, event: str) -> None:
 def _record(submission: Submission, service: Service, report: intake.Report, *, event: str) -> None:
     submission.status = report.status
     submission.checks.append(CheckRecord(service_version=service.version, status=report.status,
-                                         report_json=_report_json(report)))
+                                         report_json=_report_json(report), finished_at=utcnow()))
     db.session.add(Event(submission_id=submission.id, kind=event,
                          detail=json.dumps({"files": len(submission.current_files), "status": report.status})))
     db.session.commit()

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     g,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -25,7 +26,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from intake import rules
 from intake.rules import fold
 from intake.services import Service
-from web import jobs, references, waivers
+from web import checkqueue, jobs, references, waivers
 from web.citizen import bp, packets
 from web.limits import limiter
 from web.models import AuditEntry, DocumentRequest, Submission, SurveyAnswer, db
@@ -137,6 +138,8 @@ def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
     if not incoming.files and not incoming.refused:
         return again([("everything", _("Choose at least one file to upload."))], 400)
     refused = incoming.refused
+    if not refused and checkqueue.enabled():
+        return _queued_upload(service, incoming, client_key)
     if not refused:
         report = packets.check_new(service, incoming)
         refused = packets.refusals(report, incoming)
@@ -157,6 +160,46 @@ def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
     return redirect(url_for("citizen.result", reference=submission.reference), 303)
 
 
+def _client() -> str:
+    """The sender as the fair share sees it: a keyed hash of the address, never the address."""
+    return packets.hashed("client:" + (request.remote_addr or "-"))[:32]
+
+
+def _queued_upload(service: Service, incoming: packets.Incoming,
+                   client_key: str | None) -> WerkzeugResponse:
+    """With check workers: store the files and a queued check, answer at once, check elsewhere."""
+    try:
+        submission, secret, check = packets.create_queued(service, incoming, client_key=client_key,
+                                                          zip_code=request.form.get("zip", ""), client=_client())
+    except IntegrityError:
+        earlier = db.session.query(Submission).filter_by(client_key=client_key).one_or_none() if client_key else None
+        if earlier is None:
+            raise
+        _grant(earlier.reference)
+        return redirect(url_for("citizen.result", reference=earlier.reference), 303)
+    checkqueue.dispatch(check.id)
+    _grant(submission.reference)
+    session["new_secret"] = {"reference": submission.reference, "secret": secret}
+    return redirect(url_for("citizen.result", reference=submission.reference), 303)
+
+
+@bp.get("/r/<reference>/progress.json")
+def progress(reference: str) -> Response:
+    """Where the pending check stands, for the page's script; no report, nothing personal."""
+    submission = _granted(reference)
+    response = jsonify(checkqueue.progress(submission))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _checking(submission: Submission, service: Service, reference: str) -> str:
+    """The page while a check waits or runs: it refreshes itself, and with JavaScript says more."""
+    return render_template("citizen/checking.html", service=service, submission=submission,
+                           reference=references.display(reference), raw_reference=reference,
+                           progress=checkqueue.progress(submission),
+                           failed=submission.failed is not None and submission.latest is None)
+
+
 @bp.get("/r/<reference>")
 def result(reference: str) -> str | WerkzeugResponse:
     canonical = references.normalise(reference)
@@ -169,8 +212,10 @@ def result(reference: str) -> str | WerkzeugResponse:
         return redirect(url_for("citizen.lookup", reference=references.display(canonical)), 303)
     submission = _granted(canonical)
     service = _service(submission.service_id)
+    if submission.pending is not None or submission.latest is None:
+        return _checking(submission, service, canonical)
     latest = waivers.report(submission, g.lang)
-    previous = waivers.report(submission, g.lang, check=-2) if len(submission.checks) > 1 else None
+    previous = waivers.report(submission, g.lang, check=-2) if len(submission.done_checks) > 1 else None
     fresh = session.get("new_secret")
     link = None
     if fresh and fresh.get("reference") == canonical:
@@ -244,6 +289,8 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
                                taken={f.name: f.sha256 for f in submission.current_files})
 
     def again(errors: list[tuple[str, str]], status: int) -> tuple[str, int]:
+        if submission.latest is None:
+            return _checking(submission, service, reference), status
         latest = waivers.report(submission, g.lang)
         return render_template("citizen/result.html", service=service, submission=submission, report=latest,
                                changes={}, resume_link=None, reference=references.display(reference),
@@ -253,6 +300,10 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
     if not incoming.files and not incoming.refused:
         return again([("everything", _("Choose at least one file to upload."))], 400)
     refused = incoming.refused or packets.over_total(submission, incoming, replace)
+    if not refused and checkqueue.enabled():
+        check = packets.add_files_queued(submission, service, incoming, replace, client=_client())
+        checkqueue.dispatch(check.id)
+        return redirect(url_for("citizen.result", reference=reference), 303)
     if not refused:
         report = packets.check_added(submission, service, incoming, replace)
         refused = packets.refusals(report, incoming)
@@ -264,17 +315,21 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
 
 
 @bp.get("/r/<reference>/bring")
-def bring(reference: str) -> str:
+def bring(reference: str) -> str | WerkzeugResponse:
     submission = _granted(reference)
     service = _service(submission.service_id)
+    if submission.latest is None:
+        return redirect(url_for("citizen.result", reference=reference), 303)
     return render_template("citizen/bring.html", service=service, report=waivers.report(submission, g.lang),
                            reference=references.display(reference), raw_reference=reference)
 
 
 @bp.get("/r/<reference>/bring.txt")
-def bring_text(reference: str) -> Response:
+def bring_text(reference: str) -> Response | WerkzeugResponse:
     submission = _granted(reference)
     service = _service(submission.service_id)
+    if submission.latest is None:
+        return redirect(url_for("citizen.result", reference=reference), 303)
     report = waivers.report(submission, g.lang)
     lines = [_("Ref %(ref)s: %(service)s", ref=references.display(reference), service=service.title.get(g.lang))]
     lines += [f"- {_short(item)}" for item in report["bring_in_person"]]

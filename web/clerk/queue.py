@@ -67,8 +67,9 @@ class Filters:
 
 
 def latest_check_id() -> Any:
-    """The id of a submission's latest check, as a correlated subquery."""
-    return (select(func.max(CheckRecord.id)).where(CheckRecord.submission_id == Submission.id)
+    """The id of a submission's latest finished check, as a correlated subquery."""
+    return (select(func.max(CheckRecord.id)).where(CheckRecord.submission_id == Submission.id,
+                                                    CheckRecord.state == "done")
             .correlate(Submission).scalar_subquery())
 
 
@@ -130,8 +131,8 @@ def summaries(submissions: Iterable[Submission], lang: str) -> dict[int, Summary
     ids = [s.id for s in submissions]
     if not ids:
         return {}
-    latest = select(func.max(CheckRecord.id)).where(CheckRecord.submission_id.in_(ids)).group_by(
-        CheckRecord.submission_id)
+    latest = select(func.max(CheckRecord.id)).where(CheckRecord.submission_id.in_(ids),
+                                                    CheckRecord.state == "done").group_by(CheckRecord.submission_id)
     checks = {c.submission_id: c for c in db.session.query(CheckRecord).filter(CheckRecord.id.in_(latest))}
     given: dict[int, list[Waiver]] = {}
     for waiver in db.session.query(Waiver).filter(Waiver.submission_id.in_(ids)):

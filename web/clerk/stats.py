@@ -75,7 +75,8 @@ def for_service(service: Service, lang: str) -> ServiceStats:
 def _latest_findings(service: Service) -> tuple[Counter[str], Counter[str]]:
     """Problem codes and missing forms or documents over each submission's latest check."""
     latest = (select(func.max(CheckRecord.id)).join(Submission, Submission.id == CheckRecord.submission_id)
-              .where(Submission.service_id == service.id).group_by(CheckRecord.submission_id))
+              .where(Submission.service_id == service.id, CheckRecord.state == "done")
+              .group_by(CheckRecord.submission_id))
     codes: Counter[str] = Counter()
     missed: Counter[str] = Counter()
     rows = db.session.execute(select(CheckRecord.report_json).where(CheckRecord.id.in_(latest))

@@ -165,7 +165,7 @@ def detail(reference: str) -> str:
     if user.role in ("supervisor", "admin"):
         audit_rows = db.session.query(AuditEntry).filter_by(submission_id=submission.id).order_by(AuditEntry.id).all()
     service = jobs.services()[submission.service_id]
-    report = waivers.report(submission, g.lang)
+    report = waivers.report(submission, g.lang) if submission.latest is not None else _no_report_yet()
     names = {u.id: u.name for u in db.session.query(StaffUser)}
     return render_template("clerk/detail.html", submission=submission, item=item, service=service, report=report,
                            holds=work.holds(user, item), expired=work.expired(item),
@@ -266,6 +266,12 @@ def request_documents(reference: str) -> WerkzeugResponse:
         db.session.commit()
 
     return _act(reference, ask)
+
+
+def _no_report_yet() -> dict[str, Any]:
+    """What the detail page shows before the first check is done: nothing found, nothing missing."""
+    return {"status": "checking", "forms": [], "documents": [], "missing": [], "unrecognised_files": [],
+            "problems": [], "waived": [], "bring_in_person": []}
 
 
 @bp.post("/s/<reference>/recheck")

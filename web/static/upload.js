@@ -5,6 +5,26 @@
   "use strict";
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
+  // "Checking your files": ask where the check stands, say it, and show the result once done.
+  // Without JavaScript the page refreshes itself instead.
+  var progress = document.querySelector("[data-progress-url]");
+  if (progress) {
+    var ask = function () {
+      var request = new XMLHttpRequest();
+      request.open("GET", progress.dataset.progressUrl);
+      request.addEventListener("load", function () {
+        var state = request.status === 200 ? JSON.parse(request.responseText) : null;
+        if (!state || (state.state !== "queued" && state.state !== "running")) { window.location.reload(); return; }
+        var text = state.state === "running" ? progress.dataset.running
+          : state.ahead > 0 ? progress.dataset.ahead.replace("{n}", state.ahead) : progress.dataset.queued;
+        if (progress.textContent.trim() !== text) { progress.textContent = text; }
+        window.setTimeout(ask, 1500);
+      });
+      request.addEventListener("error", function () { window.setTimeout(ask, 3000); });
+      request.send();
+    };
+    window.setTimeout(ask, 1000);
+  }
   Array.prototype.forEach.call(document.querySelectorAll("form[data-progress]"), function (form) {
     form.addEventListener("submit", function (event) {
       var button = form.querySelector("[data-once]");
