@@ -11,6 +11,7 @@ or Redis with ``INTAKE_RATELIMIT_STORAGE_URI``), so every web host sees the same
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -33,9 +34,30 @@ RULES = (Rule("pair", free=5, window=15 * 60, cap=15 * 60), Rule("address", free
 _BASE_SECONDS = 2
 
 
+_log = logging.getLogger(__name__)
+
+
 def _keys(email: str, address: str) -> list[tuple[Rule, str]]:
     parts = {"pair": f"{email}|{address}", "address": address}
     return [(rule, f"intake/sign-in/{rule.prefix}/{parts[rule.prefix]}") for rule in RULES]
+
+
+class _WithFallback:
+    """The shared store, and this process's own memory while the shared one cannot be reached:
+    a Redis restart slows no sign-in down to a 500, and wrong passwords still count here."""
+
+    def __init__(self, shared: Any) -> None:
+        self.shared, self.local = shared, storage_from_string("memory://")
+
+    def __getattr__(self, name: str) -> Any:
+        def call(*args: Any) -> Any:
+            try:
+                return getattr(self.shared, name)(*args)
+            except Exception as exc:  # the shared store is away: count in this process meanwhile
+                _log.warning("sign-in counts kept in this process: the shared store failed (%s)",
+                             type(exc).__name__)
+                return getattr(self.local, name)(*args)
+        return call
 
 
 def _storage() -> Any:
@@ -82,4 +104,5 @@ def succeeded(email: str, address: str) -> None:
 def init_app(app: Flask) -> None:
     """The counts' own storage, from the same setting as the rate limits (``memory://`` or Redis)."""
     app.config.setdefault("RATELIMIT_ENABLED", True)
-    app.extensions["intake.backoff"] = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    shared = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    app.extensions["intake.backoff"] = _WithFallback(shared)

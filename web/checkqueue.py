@@ -256,15 +256,18 @@ def attempts(check_id: int) -> int:
 
 
 def overdue(now: dt.datetime | None = None) -> list[int]:
-    """Checks no worker is working on as it should: queued past the grace, running past the lease."""
+    """Checks no worker is working on as it should: queued past the grace, running past the
+    lease, or running in a worker process of this host that has ended (found at once)."""
     now = now or utcnow()
     queued_before = now - dt.timedelta(seconds=QUEUED_GRACE_SECONDS)
     running_before = now - dt.timedelta(seconds=lease_seconds())
-    return list(db.session.execute(
+    late = set(db.session.execute(
         select(CheckRecord.id).where(or_(
             and_(CheckRecord.state == "queued", CheckRecord.created_at < queued_before),
-            and_(CheckRecord.state == "running", CheckRecord.started_at < running_before)))
-        .order_by(CheckRecord.id)).scalars())
+            and_(CheckRecord.state == "running", CheckRecord.started_at < running_before)))).scalars())
+    running = db.session.execute(select(CheckRecord.id, CheckRecord.worker).where(CheckRecord.state == "running"))
+    late |= {check_id for check_id, worker in running if _gone(worker)}
+    return sorted(late)
 
 
 def sweep(now: dt.datetime | None = None) -> int:

@@ -7,6 +7,7 @@ secret key; an optional variable that is unset never stops the app.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +40,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PAGES": 200,
     "MAX_FORM_PARTS": 200,
     "ISOLATE": True,
+    # Sandbox workers per web or check-worker process; a check holds one for all its files.
+    "SANDBOX_WORKERS": 2,
+    # Database connections per process: gunicorn's threads (INTAKE_THREADS) each may hold one.
+    "DB_POOL_SIZE": int(os.environ.get("INTAKE_THREADS", "16")),
+    "DB_MAX_OVERFLOW": 8,
     # Checks off the request path: a Celery broker (redis://... or amqp://...); unset, every
     # check runs in the request, in-process. The rest only matter with a broker.
     "BROKER_URL": None,
@@ -53,6 +59,10 @@ DEFAULTS: dict[str, Any] = {
     "PARSE_MEMORY_MB": 768,
     "LANGUAGES": ("en", "es"),
     "RATELIMIT_STORAGE_URI": "memory://",
+    # While a shared (Redis) store is away, limits count in each process's memory instead of
+    # answering 500: a Redis restart never takes the service down.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_LOOKUP": "10 per minute",
     "RATELIMIT_REFERENCE": "10 per 10 minutes",
     "RATELIMIT_UPLOAD": "30 per minute",
@@ -94,6 +104,13 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     cfg = app.config
     instance = Path(app.instance_path)
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or f"sqlite:///{instance / 'intake.db'}"
+    # One connection per thread that may want one at once (gunicorn's threads, or a worker's
+    # single check), a few more for bursts; a dropped server connection is noticed before use.
+    in_memory = cfg["SQLALCHEMY_DATABASE_URI"] in ("sqlite://", "sqlite:///:memory:")
+    if not in_memory:
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_size": int(cfg["DB_POOL_SIZE"]), "max_overflow": int(cfg["DB_MAX_OVERFLOW"]),
+            "pool_timeout": 15, "pool_pre_ping": True, "pool_recycle": 1800}
     cfg["STORAGE"] = cfg["STORAGE"] or str(instance / "files")
     cfg["MAX_PACKET_BYTES"] = int(cfg["MAX_PACKET_MB"]) * MB
     cfg["MAX_CONTENT_LENGTH"] = cfg["MAX_PACKET_BYTES"] + MULTIPART_ALLOWANCE

@@ -1,16 +1,21 @@
-"""The one seam between the web service and the checker: in-process by default, every
-upload parsed in a sandboxed worker process (``INTAKE_ISOLATE``, on unless turned off).
+"""The one seam between the web service and the checker: every upload parsed in a sandboxed
+worker process (``INTAKE_ISOLATE``, on unless turned off), in this process's request or in a
+check worker (``web.tasks``).
 
-Services are loaded once from the configured folder; one pre-started sandbox worker is
-shared by the requests of this process.
+Services are loaded once from the configured folder. Each process keeps a small pool of
+sandbox workers (``INTAKE_SANDBOX_WORKERS``, started on first use): a check borrows one for
+all its files, so one slow packet holds one worker while the others serve everyone else.
 """
 
 from __future__ import annotations
 
 import atexit
 import datetime as dt
+import itertools
+import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from flask import Flask, current_app
 
@@ -18,8 +23,36 @@ import intake
 from intake.sandbox import Sandbox, SandboxLimits
 from intake.services import Service
 
-_sandboxes: dict[int, Sandbox] = {}
+_pools: dict[int, _Pool] = {}
 _lock = threading.Lock()
+
+
+class _Pool:
+    """Sandbox workers for one app: borrowed whole by a check, shared (in turns) for pictures."""
+
+    def __init__(self, make: Iterable[Sandbox]) -> None:
+        self.members = list(make)
+        self._free: queue.Queue[Sandbox] = queue.Queue()
+        for member in self.members:
+            self._free.put(member)
+        self._turns = itertools.cycle(self.members)
+        self._turn_lock = threading.Lock()
+
+    @contextmanager
+    def borrow(self) -> Iterator[Sandbox]:
+        member = self._free.get()
+        try:
+            yield member
+        finally:
+            self._free.put(member)
+
+    def any(self) -> Sandbox:
+        with self._turn_lock:
+            return next(self._turns)
+
+    def close(self) -> None:
+        for member in self.members:
+            member.close()
 
 
 def init_app(app: Flask) -> None:
@@ -32,29 +65,30 @@ def services() -> dict[str, Service]:
     return catalogue
 
 
-def _sandbox(app: Flask) -> Sandbox:
+def _pool(app: Flask) -> _Pool:
     with _lock:
-        sandbox = _sandboxes.get(id(app))
-        if sandbox is None:
+        pool = _pools.get(id(app))
+        if pool is None:
             limits = SandboxLimits(wall_seconds=float(app.config["PARSE_SECONDS"]),
                                    cpu_seconds=int(app.config["PARSE_SECONDS"]),
                                    memory_mb=int(app.config["PARSE_MEMORY_MB"]))
-            sandbox = _sandboxes[id(app)] = Sandbox(limits, _file_limits(app))
-            atexit.register(sandbox.close)
-        return sandbox
+            size = max(1, int(app.config["SANDBOX_WORKERS"]))
+            pool = _pools[id(app)] = _Pool(Sandbox(limits, _file_limits(app)) for _ in range(size))
+            atexit.register(pool.close)
+        return pool
 
 
 def sandbox() -> Sandbox:
-    """This app's sandbox worker, for other untrusted work than a check (drawing a page)."""
-    return _sandbox(current_app._get_current_object())  # type: ignore[attr-defined]
+    """One of this app's sandbox workers, for other untrusted work than a check (drawing a page)."""
+    return _pool(current_app._get_current_object()).any()  # type: ignore[attr-defined]
 
 
 def shutdown(app: Flask) -> None:
-    """Stop this app's sandbox worker (tests and short-lived apps call this)."""
+    """Stop this app's sandbox workers (tests and short-lived apps call this)."""
     with _lock:
-        sandbox = _sandboxes.pop(id(app), None)
-    if sandbox is not None:
-        sandbox.close()
+        pool = _pools.pop(id(app), None)
+    if pool is not None:
+        pool.close()
 
 
 def _file_limits(app: Flask) -> intake.Limits:
@@ -71,9 +105,17 @@ def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]
               today: dt.date | None = None) -> intake.Report:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     packet = [(item, upload) if item else upload for item, upload in files]
+    # A check takes seconds: end the transaction first, so no database connection waits with it
+    # (what the request holds is read again, from a fresh connection, when it is next used).
+    from web.models import db
+
+    db.session.commit()
     isolate = bool(app.config["ISOLATE"])
     # Every loaded service lends its forms, so a file that is another known form is named as such.
     known = tuple(spec for svc in app.extensions["intake.services"].values() for spec in svc.forms)
-    checker = intake.Checker(limits=_file_limits(app), isolate=isolate, sandbox=_sandbox(app) if isolate else None,
-                             catalogue=known)
-    return checker.check(service, packet, today=today)
+    if not isolate:
+        return intake.Checker(limits=_file_limits(app), isolate=False, catalogue=known).check(
+            service, packet, today=today)
+    with _pool(app).borrow() as sandbox:
+        checker = intake.Checker(limits=_file_limits(app), isolate=True, sandbox=sandbox, catalogue=known)
+        return checker.check(service, packet, today=today)

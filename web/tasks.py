@@ -15,6 +15,7 @@ grown past its memory cap.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from celery import Celery, Task
@@ -88,6 +89,8 @@ def _worker_app() -> Celery:
     from web import create_app
 
     flask_app = create_app()
+    if "INTAKE_SANDBOX_WORKERS" not in os.environ:  # a worker process runs one check at a time
+        flask_app.config["SANDBOX_WORKERS"] = 1
     celery: Celery = flask_app.extensions["intake.celery"]
     return celery
 

@@ -33,6 +33,7 @@ from web.models import AuditEntry, CheckRecord, Event, Submission, SubmissionFil
 SERVICE = "/s/passport-first-time"
 DS11, PERSON = shared_corpus.DS11, shared_corpus.DS11_APPLICANT
 REDIS_URL = os.environ.get("INTAKE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+AMQP_URL = os.environ.get("INTAKE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -128,6 +129,8 @@ def test_a_check_whose_worker_died_is_taken_over_and_one_held_by_a_live_worker_w
         row = db.session.get(CheckRecord, check.id)
         row.worker = f"{checkqueue.worker_name().rpartition(':')[0]}:{dead.pid}"
         db.session.commit()
+    with queued_app.app_context():
+        assert checkqueue.overdue() == [check.id], "the sweeper sends it again without waiting for the lease"
     assert _run(queued_app, check.id, "tester:3").ran, "a worker that is gone gives its check up at once"
     done = _check(queued_app)
     assert done.state == "done" and done.attempts == 2 and done.worker == "tester:3"
@@ -274,19 +277,23 @@ def test_without_a_broker_every_check_is_done_in_its_request(app: Flask, client:
 
 # --- Real workers on a real Redis server ------------------------------------------------
 
-def _redis() -> str:
+def _broker(url: str) -> str:
+    """The broker's URL if a server answers there; the test is skipped, with the reason, if not."""
+    from kombu import Connection
+
     try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        with Connection(url, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1)
     except Exception as exc:  # no server here: say so and skip
-        pytest.skip(f"no Redis server answers at {REDIS_URL} ({type(exc).__name__}); .ci/run uses the machine's")
-    return REDIS_URL
+        pytest.skip(f"no broker answers at {url} ({type(exc).__name__}); .ci/run uses the machine's")
+    return url
 
 
-@pytest.fixture
-def broker_app(another_app: Callable[..., Flask], app: Flask) -> Flask:
-    return another_app(BROKER_URL=_redis(), CHECK_QUEUE=f"test-{uuid.uuid4().hex[:12]}")
+@pytest.fixture(params=["redis", "rabbitmq"])
+def broker_app(request: pytest.FixtureRequest, another_app: Callable[..., Flask], app: Flask) -> Flask:
+    """The test's app with a real broker: Redis, and RabbitMQ by its URL alone."""
+    url = _broker(REDIS_URL if request.param == "redis" else AMQP_URL)
+    return another_app(BROKER_URL=url, CHECK_QUEUE=f"test-{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture
@@ -338,7 +345,7 @@ def _states(app: Flask) -> list[str]:
     return [c.state for c in db.session.query(CheckRecord).order_by(CheckRecord.id)]
 
 
-def test_a_real_worker_on_redis_checks_uploads_and_the_page_shows_the_report(
+def test_a_real_worker_checks_uploads_and_the_page_shows_the_report(
         broker_app: Flask, workers: Callable[[], Any], ds11: bytes, bill: bytes) -> None:
     workers()
     client = broker_app.test_client()
