@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test accuracy fuzz bench lint messages clean
+.PHONY: run test accuracy fuzz bench load load-burst lint messages clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (with venv) first." >&2; exit 2; }
@@ -17,9 +17,11 @@ $(STAMP): $(PY) setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,pg]'
 	@touch $(STAMP)
 
+# Served by gunicorn with the project's worker (not Flask's development server), on the
+# embedded default: SQLite, local files, checks in-process in a small pool of sandbox workers.
 run: $(STAMP)
 	$(VENV)/bin/flask --app web db upgrade -d web/migrations
-	$(VENV)/bin/flask --app web run --host 127.0.0.1 --port $(PORT)
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) "web:create_app()"
 
 # One test worker per core; each test file stays on one worker (some files sum up their own runs).
 test: $(STAMP)
@@ -42,6 +44,23 @@ bench: $(STAMP)
 	@$(PY) -m compileall -q intake >/dev/null
 	@status=0; for script in bench_read bench_check bench_hostile; do $(PY) bench/$$script.py || status=1; done; \
 	  exit $$status
+
+# Load on one machine (not a test): its own PostgreSQL database, Redis, S3 server, two web hosts
+# and 1 then 2 check workers, driven by locust with real packets; a worker is killed and Redis
+# restarted mid-run. Writes test-output/load.json, prints PASS/FAIL per target and fails on any FAIL.
+# LOAD_SECONDS sets the length of each paced run; load-burst sends 50 packets at once.
+LOAD_SECONDS ?= 120
+LOAD_STAMP := $(VENV)/.installed-load
+
+$(LOAD_STAMP): $(STAMP) setup.cfg
+	$(PY) -m pip install --quiet -e '.[dev,pg,load]'
+	@touch $(LOAD_STAMP)
+
+load: $(STAMP) $(LOAD_STAMP)
+	LOAD_SECONDS=$(LOAD_SECONDS) $(PY) -m bench.load
+
+load-burst: $(STAMP) $(LOAD_STAMP)
+	$(PY) -m bench.load --burst
 
 # Any installed dependency with a published advisory fails the build (--strict: so does one
 # that cannot be checked). The canary, Jinja2 2.10, has known advisories: if they are not
