@@ -136,20 +136,28 @@ def count_pages(reader: PdfReader, limits: Limits) -> int:
 
 
 def check_pages(reader: PdfReader, limits: Limits) -> None:
-    """Every page's boxes and nesting: cheap, and needed before anything else reads the file.
-
-    Every page's resources, with those of the drawings they hold, count against the file's
-    drawing budget at each use, so resources shared by many pages or drawings (which a walk
-    over each page's resources visits again each time) are refused before any such walk.
-    """
-    budget = _Budget(limits)
+    """Every page's boxes and nesting: cheap, and needed before anything else reads the file."""
     for number, page in enumerate(reader.pages, start=1):
         _check_box(page, number, limits)
         if _too_deep(page):
             raise DamagedFileError("a page holds values nested too deeply", page=number)
         for content in _streams(page.get("/Contents")):
             _check_filters(content)
+
+
+def check_resources(reader: PdfReader, limits: Limits) -> None:
+    """Before anything walks the pages' resources (finding text and images, extracting text):
+    every page's resources, with those of the drawings they hold, count against the file's
+    drawing budget at each use, so resources shared by many pages or drawings (which such a
+    walk visits again each time) are refused before the walk. Reading fields walks none, so a
+    fillable form pays for this only when its text is wanted. Once per open file.
+    """
+    if reader in _RESOURCES_CHECKED:
+        return
+    budget = _Budget(limits)
+    for page in reader.pages:
         budget.spend(budget.entries(deref(page.get("/Resources")), path=(), depth=0))
+    _RESOURCES_CHECKED.add(reader)
 
 
 def check_for_text(reader: PdfReader, limits: Limits, pages: list[int], checked: set[int] | None = None) -> None:
@@ -164,6 +172,7 @@ def check_for_text(reader: PdfReader, limits: Limits, pages: list[int], checked:
     so such a file is refused in milliseconds, before the extractor or renderer starts.
     """
     checked = set() if checked is None else checked  # fonts and drawings pages share: once each
+    check_resources(reader, limits)
     budget = _DRAWING.get(reader)
     if budget is None:
         budget = _DRAWING[reader] = _Budget(limits)
@@ -284,6 +293,8 @@ class _Budget:
 
 # The drawing budget of each open file, kept beside its reader as long as the reader lives.
 _DRAWING: weakref.WeakKeyDictionary[PdfReader, _Budget] = weakref.WeakKeyDictionary()
+# The open files whose pages' resources were counted (check_resources).
+_RESOURCES_CHECKED: weakref.WeakSet[PdfReader] = weakref.WeakSet()
 
 
 def _name(raw: bytes) -> str:

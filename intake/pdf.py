@@ -133,7 +133,7 @@ class PdfForm:
                 object.__setattr__(self, "_layers", ((False,) * self.page_count, (False,) * self.page_count))
             if self._layers is None:
                 with _parsing(self._limits):
-                    object.__setattr__(self, "_layers", _layers(self._opened()))
+                    object.__setattr__(self, "_layers", _layers(self._opened(), self._limits))
             assert self._layers is not None
             return self._layers
 
@@ -299,7 +299,7 @@ def read_form(source: Source | Upload, *, limits: Limits | None = None, name: st
         _hazards.check_pages(reader, limits)
         walk = _acroform.walk(reader, limits)
         fields, xfa, xfa_problem = _with_xfa(reader, walk.fields, limits)
-        layers = None if fields else _layers(reader)
+        layers = None if fields else _layers(reader, limits)
     serious = sorted(m for m in repairs if _SERIOUS_REPAIR.search(m))
     repaired = bool(serious) or upload.pdf_offset > 0
     if repairs:
@@ -535,8 +535,9 @@ def _xfa_packets(raw: Any, limits: Limits) -> _xfa.Packets:
     return _xfa.Packets(streams, limits)
 
 
-def _layers(reader: PdfReader) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+def _layers(reader: PdfReader, limits: Limits) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
     """Per page: does it show text (text operators, not just a declared font), does it draw images."""
+    _hazards.check_resources(reader, limits)
     text: list[bool] = []
     images: list[bool] = []
     for page in reader.pages:
