@@ -323,19 +323,7 @@ def add_files_queued(submission: Submission, service: Service, incoming: Incomin
     """Store the new files (replacing an item's files when asked) with a queued check of them all."""
     written: list[str] = []
     try:
-        _store_all(incoming.files, written)
-        now = utcnow()
-        kept = {f.id for f in _kept(submission, incoming, replace)}
-        for old in submission.current_files:
-            if old.id not in kept:
-                old.removed_at = now
-        arrived = [SubmissionFile(item=item, name=upload.name, sha256=upload.sha256, size=upload.size,
-                                  kind=upload.kind) for item, upload in incoming.files]
-        submission.files.extend(arrived)
-        db.session.flush()
-        work_item = db.session.get(WorkItem, submission.id)
-        if work_item is not None and work_item.status == "needs_documents":
-            work_item.status, work_item.changed_at = "in_review", now
+        arrived = _place(submission, incoming, replace, written)
         check = _queue(submission, service, new=[f.id for f in arrived], client=client)
         db.session.add(Event(submission_id=submission.id, kind="files_added",
                              detail=json.dumps({"files": len(submission.current_files), "status": "checking"})))
@@ -385,6 +373,25 @@ def forget_blobs(shas: list[str]) -> None:
             blobs.delete(sha256)
 
 
+def _place(submission: Submission, incoming: Incoming, replace: set[str], written: list[str]) -> list[SubmissionFile]:
+    """Store the new files and their rows; the replaced items' files are marked removed, and a
+    clerk's request for documents goes back to review. Returns the new rows (flushed)."""
+    _store_all(incoming.files, written)
+    now = utcnow()
+    kept = {f.id for f in _kept(submission, incoming, replace)}
+    for old in submission.current_files:
+        if old.id not in kept:
+            old.removed_at = now
+    arrived = [SubmissionFile(item=item, name=upload.name, sha256=upload.sha256, size=upload.size, kind=upload.kind)
+               for item, upload in incoming.files]
+    submission.files.extend(arrived)
+    db.session.flush()
+    work_item = db.session.get(WorkItem, submission.id)
+    if work_item is not None and work_item.status == "needs_documents":
+        work_item.status, work_item.changed_at = "in_review", now
+    return arrived
+
+
 def _kept(submission: Submission, incoming: Incoming, replace: set[str]) -> list[SubmissionFile]:
     """The submission's files that stay when ``incoming`` arrives (replaced items' files go)."""
     replaced = {item for item, _u in incoming.files if item in replace}
@@ -422,18 +429,7 @@ def add_files(submission: Submission, service: Service, incoming: Incoming, repl
     """Store the new files (replacing an item's files when asked) with the report they gave."""
     written: list[str] = []
     try:
-        _store_all(incoming.files, written)
-        now = utcnow()
-        kept = {f.id for f in _kept(submission, incoming, replace)}
-        for old in submission.current_files:
-            if old.id not in kept:
-                old.removed_at = now
-        for item, upload in incoming.files:
-            submission.files.append(SubmissionFile(item=item, name=upload.name, sha256=upload.sha256,
-                                                   size=upload.size, kind=upload.kind))
-        work_item = db.session.get(WorkItem, submission.id)
-        if work_item is not None and work_item.status == "needs_documents":
-            work_item.status, work_item.changed_at = "in_review", now
+        _place(submission, incoming, replace, written)
         _record(submission, service, report, event="files_added")
     except BaseException:
         _forget(written)

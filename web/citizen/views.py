@@ -149,15 +149,22 @@ def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
     try:
         submission, secret = packets.create(service, incoming, report, client_key=client_key,
                                             zip_code=request.form.get("zip", ""))
-    except IntegrityError:
-        earlier = db.session.query(Submission).filter_by(client_key=client_key).one_or_none() if client_key else None
-        if earlier is None:
-            raise
-        _grant(earlier.reference)
-        return redirect(url_for("citizen.result", reference=earlier.reference), 303)
+    except IntegrityError as exc:
+        return _sent_before(client_key, exc)
     _grant(submission.reference)
     session["new_secret"] = {"reference": submission.reference, "secret": secret}
     return redirect(url_for("citizen.result", reference=submission.reference), 303)
+
+
+def _sent_before(client_key: str | None, error: IntegrityError) -> WerkzeugResponse:
+    """The same form sent twice at once: the second finds the first's submission (the client
+    key is unique) and goes to it; any other integrity error is not ours to hide."""
+    db.session.rollback()
+    earlier = db.session.query(Submission).filter_by(client_key=client_key).one_or_none() if client_key else None
+    if earlier is None:
+        raise error
+    _grant(earlier.reference)
+    return redirect(url_for("citizen.result", reference=earlier.reference), 303)
 
 
 def _client() -> str:
@@ -171,12 +178,8 @@ def _queued_upload(service: Service, incoming: packets.Incoming,
     try:
         submission, secret, check = packets.create_queued(service, incoming, client_key=client_key,
                                                           zip_code=request.form.get("zip", ""), client=_client())
-    except IntegrityError:
-        earlier = db.session.query(Submission).filter_by(client_key=client_key).one_or_none() if client_key else None
-        if earlier is None:
-            raise
-        _grant(earlier.reference)
-        return redirect(url_for("citizen.result", reference=earlier.reference), 303)
+    except IntegrityError as exc:
+        return _sent_before(client_key, exc)
     checkqueue.dispatch(check.id)
     _grant(submission.reference)
     session["new_secret"] = {"reference": submission.reference, "secret": secret}
