@@ -28,14 +28,18 @@ def redis_url() -> str:
 
 def test_lookups_limited_on_one_host_are_limited_on_the_other(another_app: Callable[..., Flask],
                                                               redis_url: str) -> None:
-    # A key prefix of its own, so parallel runs and earlier runs never share counts.
-    shared = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": redis_url,
-              "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+    from web import references
+
+    # An address and a reference of this test's own, so parallel and earlier runs, which count
+    # in the same Redis, never share counts with it.
+    address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    form = {"reference": references.new_reference(), "zip": "00000"}
+    shared = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": redis_url}
     first, second = another_app(**shared), another_app(**shared)
     with first.test_client() as one, second.test_client() as other:
-        codes = [one.post("/r", data={"reference": "ACD-EFG-HJK", "zip": "00000"}).status_code for _ in range(10)]
+        codes = [one.post("/r", data=form, environ_base={"REMOTE_ADDR": address}).status_code for _ in range(10)]
         assert codes == [400] * 10
-        assert other.post("/r", data={"reference": "ACD-EFG-HJK", "zip": "00000"}).status_code == 429
+        assert other.post("/r", data=form, environ_base={"REMOTE_ADDR": address}).status_code == 429
 
 
 def test_the_connection_pool_fits_the_threads_and_a_check_holds_no_connection(
