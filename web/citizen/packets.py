@@ -205,19 +205,20 @@ def refuse_request(code: str, service_id: str | None, submission_id: int | None 
     db.session.commit()
 
 
-def _hash(value: str) -> str:
+def hashed(value: str) -> str:
+    """A keyed hash: what is kept of a secret, a ZIP code or a sender's address."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
 def secret_matches(submission: Submission, secret: str) -> bool:
-    return hmac.compare_digest(submission.secret_hash, _hash(secret))
+    return hmac.compare_digest(submission.secret_hash, hashed(secret))
 
 
 def zip_matches(submission: Submission, zip_code: str) -> bool:
     digits = re.sub(r"\D", "", zip_code or "")[:5]
     return bool(submission.zip_hash) and len(digits) == 5 and hmac.compare_digest(
-        submission.zip_hash or "", _hash(digits))
+        submission.zip_hash or "", hashed(digits))
 
 
 def _store_all(files: list[tuple[str | None, intake.Upload]], written: list[str]) -> None:
@@ -242,7 +243,8 @@ def _forget(written: list[str]) -> None:
             blobs.delete(sha256)
 
 
-def _report_json(report: intake.Report) -> str:
+def report_json(report: intake.Report) -> str:
+    """A report as stored: every language's wording, so a page never checks again to translate."""
     return json.dumps({lang: report.to_dict(lang) for lang in current_app.config["LANGUAGES"]},
                       ensure_ascii=False, sort_keys=True)
 
@@ -272,13 +274,13 @@ def create(service: Service, incoming: Incoming, report: intake.Report, *, clien
         _store_all(incoming.files, written)
         secret = secrets.token_urlsafe(24)
         zip_digits = _zip_from(report, service, zip_code)
-        submission = Submission(reference=_unused_reference(), secret_hash=_hash(secret),
-                                zip_hash=_hash(zip_digits) if zip_digits else None, client_key=client_key,
+        submission = Submission(reference=_unused_reference(), secret_hash=hashed(secret),
+                                zip_hash=hashed(zip_digits) if zip_digits else None, client_key=client_key,
                                 service_id=service.id, status=report.status)
         submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
                             for item, u in incoming.files]
         submission.checks = [CheckRecord(service_version=service.version, status=report.status,
-                                         report_json=_report_json(report), finished_at=utcnow())]
+                                         report_json=report_json(report), finished_at=utcnow())]
         db.session.add(submission)
         db.session.flush()
         db.session.add(WorkItem(submission_id=submission.id))
@@ -300,8 +302,8 @@ def create_queued(service: Service, incoming: Incoming, *, client_key: str | Non
         _store_all(incoming.files, written)
         secret = secrets.token_urlsafe(24)
         digits = re.sub(r"\D", "", zip_code or "")[:5]
-        submission = Submission(reference=_unused_reference(), secret_hash=_hash(secret),
-                                zip_hash=_hash(digits) if len(digits) == 5 else None, client_key=client_key,
+        submission = Submission(reference=_unused_reference(), secret_hash=hashed(secret),
+                                zip_hash=hashed(digits) if len(digits) == 5 else None, client_key=client_key,
                                 service_id=service.id, status="checking")
         submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
                             for item, u in incoming.files]
@@ -352,17 +354,8 @@ def _queue(submission: Submission, service: Service, *, new: list[int], client: 
     return check
 
 
-def report_json(report: intake.Report) -> str:
-    """A report as stored: every language's wording, so a page never checks again to translate."""
-    return _report_json(report)
-
-
 def zip_from(report: intake.Report, service: Service) -> str | None:
     return _zip_from(report, service, "")
-
-
-def hashed(value: str) -> str:
-    return _hash(value)
 
 
 def forget_blobs(shas: list[str]) -> None:
@@ -451,7 +444,7 @@ def recheck(submission: Submission, service: Service, *, event: str) -> None:
 def _record(submission: Submission, service: Service, report: intake.Report, *, event: str) -> None:
     submission.status = report.status
     submission.checks.append(CheckRecord(service_version=service.version, status=report.status,
-                                         report_json=_report_json(report), finished_at=utcnow()))
+                                         report_json=report_json(report), finished_at=utcnow()))
     db.session.add(Event(submission_id=submission.id, kind=event,
                          detail=json.dumps({"files": len(submission.current_files), "status": report.status})))
     db.session.commit()
