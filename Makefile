@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test accuracy fuzz bench load load-burst lint messages clean
+.PHONY: run test test-stack accuracy fuzz bench load load-burst lint messages clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (with venv) first." >&2; exit 2; }
@@ -26,6 +26,13 @@ run: $(STAMP)
 # One test worker per core; each test file stays on one worker (some files sum up their own runs).
 test: $(STAMP)
 	$(PY) -m pytest -n auto --dist loadfile
+
+# The web tests again on the servers of a scaled-out deployment: PostgreSQL (the database named by
+# INTAKE_TEST_DATABASE_URL, one beside it per test process), an S3 server and a Celery worker per
+# test process that the suite starts, Redis (INTAKE_TEST_STACK_REDIS_URL) as broker and for limits.
+INTAKE_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+test-stack: $(STAMP)
+	INTAKE_TEST_STACK=1 INTAKE_TEST_DATABASE_URL=$(INTAKE_TEST_DATABASE_URL) $(PY) -m pytest -n auto --dist loadfile tests/web
 
 # Every labelled packet of tests/accuracy through the library and the web API: per problem code,
 # what was found, missed and found unasked; fails on any case that does not match its labels.

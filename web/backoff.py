@@ -38,8 +38,11 @@ _log = logging.getLogger(__name__)
 
 
 def _keys(email: str, address: str) -> list[tuple[Rule, str]]:
+    """Under the rate limits' own key prefix (``INTAKE_RATELIMIT_KEY_PREFIX``), so two offices'
+    deployments sharing one Redis never count each other's failures."""
     parts = {"pair": f"{email}|{address}", "address": address}
-    return [(rule, f"intake/sign-in/{rule.prefix}/{parts[rule.prefix]}") for rule in RULES]
+    namespace = current_app.config.get("RATELIMIT_KEY_PREFIX") or "intake"
+    return [(rule, f"{namespace}/sign-in/{rule.prefix}/{parts[rule.prefix]}") for rule in RULES]
 
 
 class _WithFallback:

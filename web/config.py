@@ -59,6 +59,9 @@ DEFAULTS: dict[str, Any] = {
     "PARSE_MEMORY_MB": 768,
     "LANGUAGES": ("en", "es"),
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Every count (limits and sign-in back-off) is kept under this prefix: deployments that
+    # share one Redis each set their own.
+    "RATELIMIT_KEY_PREFIX": "intake",
     # While a shared (Redis) store is away, limits count in each process's memory instead of
     # answering 500: a Redis restart never takes the service down.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

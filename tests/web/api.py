@@ -38,6 +38,23 @@ def send(client: FlaskClient, path: str, data: dict[str, Any], headers: dict[str
         environ["wsgi.input"].close()
 
 
+def finished(client: FlaskClient, response: TestResponse, done: int, secret: str | None = None) -> dict[str, Any]:
+    """The submission an upload made or added to, once checked: answered ``done`` (201 or 200)
+    when the check ran in the request; with a broker, 202 and a ``Location`` that shows the
+    same submission with its report once the worker is done (the stack's test client has
+    waited for it by the time the upload answers)."""
+    body: dict[str, Any] = response.get_json()
+    if not client.application.config.get("BROKER_URL"):
+        assert response.status_code == done, (response.status_code, response.get_data(as_text=True)[:500])
+        return body
+    assert response.status_code == 202, (response.status_code, response.get_data(as_text=True)[:500])
+    assert body["check"]["state"] in ("queued", "running", "done")
+    secret = secret or body["secret"]
+    polled = client.get(response.headers["Location"], headers={"Submission-Secret": secret})
+    assert polled.status_code == 200 and polled.get_json()["check"]["state"] == "done", polled.get_json()
+    return {**polled.get_json(), **({"secret": body["secret"]} if "secret" in body else {})}
+
+
 def problem(response: TestResponse, status: int, code: str | None = None) -> dict[str, Any]:
     """The problem in an error answer, checked against RFC 9457 and our stable fields."""
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:500])

@@ -9,9 +9,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web import stack
 from tests.web.pages import Pages
 
-DATABASES = ["sqlite"] + (["server"] if os.environ.get("INTAKE_TEST_DATABASE_URL") else [])
+# make test: SQLite, local files, checks in-process. make test-stack (INTAKE_TEST_STACK=1):
+# PostgreSQL, S3-compatible storage, Redis and a real Celery worker (tests/web/stack.py).
+# INTAKE_TEST_DATABASE_URL alone adds a run on that database with everything else embedded.
+if stack.ENABLED:
+    DATABASES = ["stack"]
+else:
+    DATABASES = ["sqlite"] + (["server"] if os.environ.get("INTAKE_TEST_DATABASE_URL") else [])
 
 
 def _server_database() -> str:
@@ -37,20 +44,40 @@ def _server_database() -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session")
+def servers() -> Iterator[stack.Stack]:
+    """The stack's servers and check worker for this test process (make test-stack only)."""
+    reason = stack.missing()
+    if reason:
+        pytest.exit(f"make test-stack needs its servers: {reason}", returncode=2)
+    with stack.running(_server_database()) as running:
+        yield running
+
+
 @pytest.fixture(params=DATABASES)
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """The app on a fresh database built by the migrations: SQLite, and also the server database
-    (PostgreSQL in CI) named by INTAKE_TEST_DATABASE_URL when it is set."""
+    (PostgreSQL in CI) named by INTAKE_TEST_DATABASE_URL when it is set; under make test-stack,
+    PostgreSQL with files in S3 and checks done by a Celery worker."""
     from flask_migrate import upgrade
 
     from web import create_app
     from web.models import db
 
-    url = _server_database() if request.param == "server" else f"sqlite:///{tmp_path / 'test.db'}"
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": url, "STORAGE": str(tmp_path / "files"),
+    config: dict[str, Any] = {
+        "TESTING": True, "SECRET_KEY": stack.SECRET_KEY, "STORAGE": str(tmp_path / "files"),
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost",
-    })
+    }
+    running: stack.Stack | None = None
+    if request.param == "stack":
+        running = request.getfixturevalue("servers")
+        config.update(running.config())
+    elif request.param == "server":
+        config["DATABASE_URL"] = _server_database()
+    else:
+        config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app(config)
+    app.test_client_class = stack.WaitingClient
     with app.app_context():
         upgrade(directory=str(Path(app.root_path) / "migrations"))
     yield app
@@ -62,6 +89,8 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         db.engine.dispose()
+    if running is not None:
+        stack.empty_storage(running)
 
 
 @pytest.fixture
@@ -74,6 +103,7 @@ def another_app(app: Flask) -> Iterator[Callable[..., Flask]]:
 
     def make(**overrides: Any) -> Flask:
         made.append(create_app({**app.config, **overrides}))
+        made[-1].test_client_class = stack.WaitingClient
         return made[-1]
 
     yield make
@@ -117,3 +147,19 @@ def upload_data(**files: Any) -> dict[str, Any]:
         entries = value if isinstance(value, list) else [value]
         data[key] = [(io.BytesIO(content), name) for content, name in entries]
     return data
+
+
+def stored_blobs(app: Flask) -> list[str]:
+    """The names (sha256) of every file in the app's storage, local folder or bucket alike."""
+    from web import storage
+
+    with app.app_context():
+        return sorted(name for name, _when in storage.from_config(app.config["STORAGE"]).stored())
+
+
+@pytest.fixture
+def checks_in_request(app: Flask, another_app: Callable[..., Flask]) -> Flask:
+    """The test's app, with checks run in the request: under make test-stack the same database
+    and storage without the broker, for tests that pin, inside this process, the day a check
+    is made on (a worker in another process keeps the real date)."""
+    return another_app(BROKER_URL=None) if app.config.get("BROKER_URL") else app

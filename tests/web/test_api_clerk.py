@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests import shared_corpus
-from tests.web.api import API, bearer, files, problem, send, token
+from tests.web.api import API, bearer, files, finished, problem, send, token
 from web.models import ApiToken, AuditEntry, DocumentRequest, WorkItem, db
 
 PASSPORT, NAME_CHANGE = "passport-first-time", "ny-name-change"
@@ -30,9 +30,8 @@ def ds11(filled: Callable[..., bytes]) -> bytes:
 @pytest.fixture
 def made(client: FlaskClient, ds11: bytes) -> dict[str, str]:
     """A passport submission made through the API: its reference and secret."""
-    response = send(client, "/submissions", files(service=PASSPORT, **{"item-ds11": (ds11, "ds11.pdf")}))
-    assert response.status_code == 201, response.get_data(as_text=True)[:300]
-    body = response.get_json()
+    body = finished(client, send(client, "/submissions", files(service=PASSPORT, **{"item-ds11": (ds11, "ds11.pdf")})),
+                    201)
     return {"reference": body["reference"], "secret": body["secret"]}
 
 

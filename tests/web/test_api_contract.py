@@ -78,7 +78,7 @@ def _one_per_kind() -> list[Any]:
 
 @pytest.mark.parametrize("service_id, sample_name", _one_per_kind())
 def test_a_packet_gets_the_same_report_from_the_library_the_cli_the_web_form_and_the_api(
-        app: Flask, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        checks_in_request: Flask, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch, service_id: str, sample_name: str) -> None:
     import intake
     from intake import cli, samples
@@ -108,6 +108,7 @@ def test_a_packet_gets_the_same_report_from_the_library_the_cli_the_web_form_and
         return real_run(svc, files_, today=sample.today)
 
     monkeypatch.setattr(jobs, "run_check", on_sample_day)
+    app = checks_in_request
     form: dict[str, Any] = {}
     for item, upload in labelled:
         form.setdefault(f"item-{item}" if item else "everything", []).append((upload.data, upload.name))

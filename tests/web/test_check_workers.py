@@ -306,6 +306,8 @@ def workers(broker_app: Flask, tmp_path: Path) -> Iterator[Callable[[], subproce
     env = {**os.environ, "INTAKE_BROKER_URL": config["BROKER_URL"], "INTAKE_DATABASE_URL": config["DATABASE_URL"],
            "INTAKE_STORAGE": config["STORAGE"], "INTAKE_SECRET_KEY": config["SECRET_KEY"],
            "INTAKE_CHECK_QUEUE": config["CHECK_QUEUE"], "PYTHONPATH": str(ROOT)}
+    if config.get("S3_ENDPOINT_URL"):  # under make test-stack: the files are in a bucket
+        env["INTAKE_S3_ENDPOINT_URL"] = config["S3_ENDPOINT_URL"]
 
     def start() -> subprocess.Popen[bytes]:
         process = subprocess.Popen(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from tests import pdfs
-from tests.web.api import files, problem, send
+from tests.web.api import files, finished, problem, send
 from tests.web.conftest import post_files, upload_data
 from web.models import AuditEntry, Submission, SubmissionFile, db
 
@@ -47,9 +47,7 @@ def test_a_later_upload_that_would_take_the_submission_past_its_file_limit_is_re
 def test_the_api_refuses_files_past_the_submission_limit_with_a_problem(another_app: Callable[..., Flask]) -> None:
     app = another_app(MAX_SUBMISSION_FILES=1)
     client = app.test_client()
-    created = send(client, "/submissions", files(service=SERVICE, **{ITEM: (_bill("a"), "a.pdf")}))
-    assert created.status_code == 201, created.get_data(as_text=True)
-    body = created.get_json()
+    body = finished(client, send(client, "/submissions", files(service=SERVICE, **{ITEM: (_bill("a"), "a.pdf")})), 201)
     added = send(client, f"/submissions/{body['reference']}/files", files(**{ITEM: (_bill("b"), "b.pdf")}),
                  {"Submission-Secret": body["secret"]})
     found = problem(added, added.status_code, "packet.too_many_files")
