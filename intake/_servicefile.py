@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -21,6 +22,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from intake.fieldtypes import STATES
 from intake.services import (
+    DECISIONS,
     FIELD_TYPES,
     FILE_TYPES,
     Condition,
@@ -32,6 +34,7 @@ from intake.services import (
     Identify,
     Office,
     PointsRule,
+    Reason,
     Rule,
     Sample,
     SampleFile,
@@ -352,6 +355,31 @@ class SampleSchema(_Strict):
                       codes=tuple(expect.get("codes", ())), **data)
 
 
+class ReasonSchema(_Strict):
+    id = _ident(required=True)
+    text = WordsField(required=True)
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> Reason:
+        return Reason(**data)
+
+
+def _unique_ids(reasons: list[Reason]) -> None:
+    """The queue records which reason a clerk picked by its id, so two with one id would be mixed up.
+
+    The mistake is reported on the second one, where the author has to change it.
+    """
+    seen: set[str] = set()
+    mistakes: dict[int, dict[str, list[str]]] = {}
+    for index, reason in enumerate(reasons):
+        if reason.id in seen:
+            mistakes[index] = {"id": [f"two reasons for this decision are called {reason.id!r}; "
+                                      "give each its own id"]}
+        seen.add(reason.id)
+    if mistakes:
+        raise ValidationError(cast(Any, mistakes))
+
+
 class ServiceSchema(_Strict):
     id = fields.String(required=True, validate=validate.Regexp(
         _SERVICE_ID, error="use lower-case letters, digits and - only (like passport-first-time)"))
@@ -367,6 +395,14 @@ class ServiceSchema(_Strict):
     document_kinds = fields.Dict(keys=_ident(), values=fields.Nested(KindSchema))
     points = fields.List(fields.Nested(PointsSchema))
     samples = fields.List(fields.Nested(SampleSchema))
+    review_days = fields.Integer(
+        strict=True, validate=validate.Range(min=1, error="give at least 1 day"),
+        error_messages={"invalid": "give a whole number of days, like 10, without quotes"})
+    reasons = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(DECISIONS, error=(
+            "{input!r} is not a decision clerks give reasons for; use rejected or needs_documents"))),
+        values=fields.List(fields.Nested(ReasonSchema), validate=[
+            validate.Length(min=1, error="list at least one reason, or leave this decision out"), _unique_ids]))
 
 
 class KindsFileSchema(_Strict):
@@ -375,6 +411,51 @@ class KindsFileSchema(_Strict):
 
 def load(path: Path) -> Service:
     """Validate and build the service in ``path``; raise ServiceError listing every mistake."""
+    return _load(path)[0]
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    """Something ``intake lint`` points out in a file that loads: allowed, but probably not meant.
+
+    ``code`` is stable, so a check or a team can look for one kind of warning; ``text`` names
+    the file, line and key path as mistakes do.
+    """
+
+    code: str
+    text: str
+
+
+REASON_MAX_CHARS = 300
+"""A canned reason goes to the citizen inside a message about the decision; longer reads as a letter."""
+REVIEW_DAYS_MAX = 90
+"""A review target past three months is more likely a typo (or weeks counted as days) than a plan."""
+
+
+def lint(path: Path) -> tuple[Service, list[LintWarning]]:
+    """Load the service in ``path`` as ``load`` does, and say what in it is allowed but doubtful."""
+    service, nodes = _load(path)
+    found = [LintWarning(code, _locate(path, where, f"{message} ({code})", nodes))
+             for code, where, message in _doubts(service)]
+    return service, found
+
+
+def _doubts(service: Service) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+    if service.review_days is not None and service.review_days > REVIEW_DAYS_MAX:
+        yield ("lint.review_days_high", ("review_days",),
+               f"{service.review_days} days is more than {REVIEW_DAYS_MAX} for a clerk's decision, "
+               "which is probably a mistake; check the number")
+    for decision, reasons in service.reasons.items():
+        for index, reason in enumerate(reasons):
+            for lang in ("en", "es"):
+                size = len(reason.text.get(lang))
+                if size > REASON_MAX_CHARS:
+                    yield ("lint.reason_too_long", ("reasons", decision, index, "text", lang),
+                           f"this reason is {size} characters; the citizen reads it in a message, so keep it "
+                           f"to {REASON_MAX_CHARS} and say only what to do next")
+
+
+def _load(path: Path) -> tuple[Service, dict[tuple[Any, ...], yaml.Node]]:
     text = _read(path)
     data, nodes = _parse(path, text)
     try:
@@ -388,13 +469,14 @@ def load(path: Path) -> Service:
         visit=loaded.get("visit", Visit()), forms=tuple(loaded.get("forms", ())),
         documents=tuple(loaded.get("documents", ())), kinds=kinds, points=tuple(loaded.get("points", ())),
         samples=tuple(loaded.get("samples", ())), retention_days=loaded.get("retention_days", 30),
-        locale=loaded.get("locale", "US"), path=path,
+        locale=loaded.get("locale", "US"), review_days=loaded.get("review_days"),
+        reasons={decision: tuple(reasons) for decision, reasons in loaded.get("reasons", {}).items()}, path=path,
     )
     mistakes = list(_cross_references(service, path))
     if mistakes:
         raise ServiceError(f"{path.name} has {len(mistakes)} mistake(s)",
                            [_locate(path, where, message, nodes) for where, message in mistakes])
-    return service
+    return service, nodes
 
 
 def _read(path: Path) -> str:
@@ -456,7 +538,7 @@ def _error(path: Path, messages: Any, nodes: dict[tuple[Any, ...], yaml.Node], d
 
 _KNOWN_KEYS = sorted({name for schema in (ServiceSchema, FormSchema, FieldSchema, DocumentSchema, KindSchema,
                                           RuleSchema, ConditionSchema, IdentifySchema, VisitSchema, OfficeSchema,
-                                          SampleSchema, SampleFileSchema, EditionSchema, PointsSchema)
+                                          SampleSchema, SampleFileSchema, EditionSchema, PointsSchema, ReasonSchema)
                       for name in (f.data_key or n for n, f in schema().fields.items())})
 
 

@@ -2,7 +2,8 @@
 
 Exit codes: ``check`` gives 0 complete, 1 incomplete or invalid; ``fields`` and ``scaffold``
 give 1 when the file cannot be read; ``lint`` and ``test-service`` give 1 when a sample
-fails; 2 is always a usage or service-file mistake.
+fails; 2 is always a usage or service-file mistake. ``lint`` warnings (``warn`` lines, each
+ending in its code) point out what is allowed but probably not meant, and leave the exit 0.
 
 ``check`` reads files a citizen sent, so by default it parses them as the web service does:
 in a sandboxed worker process (:mod:`intake.sandbox`) with caps on CPU time, wall time and
@@ -237,7 +238,8 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
-    from intake.services import ServiceError, load_service
+    from intake import _servicefile
+    from intake.services import ServiceError
 
     paths: list[Path] = []
     for raw in args.paths:
@@ -252,14 +254,17 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
     failed = 0
     for path in paths:
         try:
-            service = load_service(path)
+            service, warnings = _servicefile.lint(path)
         except ServiceError as exc:
             failed += 1
             for line in exc.problems:
                 out.write(f"{line}\n")
             continue
+        noted = f", {len(warnings)} warning(s)" if warnings else ""
         out.write(f"ok    {path.name}: {service.id} {service.version}, {len(service.forms)} form(s), "
-                  f"{len(service.documents)} document(s)\n")
+                  f"{len(service.documents)} document(s){noted}\n")
+        for warning in warnings:
+            out.write(f"warn  {warning.text}\n")
     return EXIT_USAGE if failed else EXIT_OK
 
 

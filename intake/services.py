@@ -19,6 +19,8 @@ from intake.words import Words
 FIELD_TYPES = ("text", "number", "money", "date", "checkbox", "choice", "email", "phone", "ssn", "ein",
                "zip", "state", "signature")
 FILE_TYPES = ("pdf", "jpeg", "png")
+DECISIONS = ("rejected", "needs_documents")
+"""The clerks' decisions that are sent to the citizen with a reason, so a file may give canned ones."""
 SENSITIVE_TYPES = frozenset({"ssn", "ein"})
 
 
@@ -201,6 +203,19 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """A canned reason a clerk picks for a decision instead of writing one from scratch.
+
+    The citizen reads its text in the message about the decision, so it is written in both
+    languages like every other text of the file; ``id`` lets the queue record which one was
+    picked without storing the words.
+    """
+
+    id: str
+    text: Words
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     version: str
@@ -215,6 +230,11 @@ class Service:
     retention_days: int = 30
     locale: str = "US"
     """How dates read in messages: US (12/01/2026), ISO (2026-12-01), or another region (01/12/2026)."""
+    review_days: int | None = None
+    """The office's target in days from a submission's arrival to a clerk's decision; the clerks'
+    queue warns about submissions older than it. None: no target, no warnings."""
+    reasons: Mapping[str, tuple[Reason, ...]] = field(default_factory=dict)
+    """Canned reasons by decision (one of ``DECISIONS``); a decision the file leaves out has none."""
     path: Path | None = None
 
     @property
