@@ -30,7 +30,7 @@ from flask import Flask, current_app
 from sqlalchemy import and_, func, or_, select, update
 
 import intake
-from web import jobs, storage
+from web import decisions, jobs, storage
 from web.models import AuditEntry, CheckRecord, Event, Submission, SubmissionFile, db, utcnow
 
 _log = logging.getLogger(__name__)
@@ -197,6 +197,8 @@ def finish(check_id: int, attempt: int, report: intake.Report) -> bool:
         digits = packets.zip_from(report, service)
         submission.zip_hash = packets.hashed(digits) if digits else None
     submission.updated_at = now
+    if newest == check_id:
+        decisions.fulfil(submission, report.to_dict("en"), check_id)
     db.session.add(Event(submission_id=submission.id, kind="checked",
                          detail=json.dumps({"check": check_id, "status": report.status,
                                             "files": len(row.file_ids) - len(refused)})))

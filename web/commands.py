@@ -1,14 +1,17 @@
 """Admin commands: ``flask --app web users create|list|disable|set-password|grant`` and
-``flask --app web submissions purge [--dry-run]``, and ``flask --app web checks sweep|list``
-for the check workers."""
+``flask --app web submissions purge [--dry-run]``, ``flask --app web checks sweep|list``
+for the check workers, and ``flask --app web reminders send`` for messages to citizens."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from web import accounts
+from web.config import ConfigError
 from web.models import StaffUser, db
 
 users = AppGroup("users", help="Staff accounts: create, list, disable, set passwords, grant services.")
@@ -130,7 +133,27 @@ def list_checks() -> None:
         click.echo(f"{row.id}\t{row.state}\tattempts={row.attempts}\tage={age}s\t{row.error or ''}")
 
 
+reminders = AppGroup("reminders", help="Messages to citizens: visit reminders and messages to try again.")
+
+
+@reminders.command("send")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to remind as of (default: today).")
+def send_reminders(today: Any) -> None:
+    """Queue the visit reminders that are due and send every due message (cron, where no beat runs)."""
+    from web import mail, notify
+
+    try:
+        mail.transport(current_app.config)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts = notify.send_due(today.date() if today else None)
+    click.echo(f"{counts['reminders']} reminder(s) queued; {counts['sent']} sent, {counts['failed']} failed, "
+               f"{counts['waiting']} to try again later")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(submissions)
     app.cli.add_command(checks)
+    app.cli.add_command(reminders)

@@ -58,6 +58,23 @@ DEFAULTS: dict[str, Any] = {
     "SOCKET_SECONDS": 10,
     "PARSE_MEMORY_MB": 768,
     "LANGUAGES": ("en", "es"),
+    # Messages to citizens who left an address: smtp://[user:pass@]host:port (STARTTLS when the
+    # server offers it), smtps://... for TLS from the first byte; unset, no email is sent.
+    "SMTP_URL": None,
+    "MAIL_FROM": "",
+    "SMTP_SECONDS": 10,
+    # A PEM file of the authorities that sign the SMTP server's certificate, instead of the system's.
+    "SMTP_CA_FILE": None,
+    # Text messages through a GOV.UK Notify-shaped API (off unless SMS_PROVIDER=notify).
+    "SMS_PROVIDER": "",
+    "NOTIFY_API_KEY": "",
+    "NOTIFY_BASE_URL": "https://api.notifications.service.gov.uk",
+    "NOTIFY_SMS_TEMPLATE_ID": "",
+    # Days before a visit date the citizen gave that the reminder goes out; how often the
+    # periodic job (Celery beat) sends reminders and retries; the site's address for links.
+    "REMINDER_DAYS": 2,
+    "MESSAGES_SECONDS": 900,
+    "PUBLIC_URL": None,
     "RATELIMIT_STORAGE_URI": "memory://",
     # Every count (limits and sign-in back-off) is kept under this prefix: deployments that
     # share one Redis each set their own.

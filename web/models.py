@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -37,6 +38,18 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The language the citizen last used: the office's messages are written in it.
+    lang: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    # Where the citizen asked to be told of requests and decisions (optional; with the time
+    # they agreed), whether they asked for their private link in those messages, and the
+    # day of their visit if they gave one (a reminder goes out before it).
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_consent_at: Mapped[dt.datetime | None]
+    email_link: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # A mobile number for text messages, where the office enables them (same agreement).
+    phone: Mapped[str | None] = mapped_column(String(20))
+    visit_date: Mapped[dt.date | None]
+    reminded_at: Mapped[dt.datetime | None]
 
     files: Mapped[list[SubmissionFile]] = relationship(back_populates="submission", order_by="SubmissionFile.id",
                                                        cascade="all, delete-orphan")
@@ -252,7 +265,8 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
 
 
 class DocumentRequest(db.Model):  # type: ignore[name-defined,misc]
-    """Items a clerk asked the citizen for; the citizen sees them on the resume page."""
+    """Items a clerk asked the citizen for; the citizen sees them until a check after the
+    request finds every one of them provided and fine, which marks the request fulfilled."""
 
     __tablename__ = "document_requests"
 
@@ -261,6 +275,54 @@ class DocumentRequest(db.Model):  # type: ignore[name-defined,misc]
     items: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    fulfilled_at: Mapped[dt.datetime | None]
+    fulfilled_check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", ondelete="SET NULL"))
+
+    @property
+    def item_ids(self) -> list[str]:
+        return list(json.loads(self.items))
+
+
+class Note(db.Model):  # type: ignore[name-defined,misc]
+    """A clerk's internal note on a submission: every clerk of the service reads it; the
+    citizen never does."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# A message's life: queued (written with the action that causes it), sent, or failed (refused
+# for good, or still undelivered after its last try).
+MESSAGE_STATES = ("queued", "sending", "sent", "failed")
+
+
+class Notification(db.Model):  # type: ignore[name-defined,misc]
+    """A message to the citizen about their submission (a request, a decision, a reminder).
+
+    Written in the same transaction as what caused it, then delivered by a worker or right
+    after the commit; a temporary failure is tried again later, a refusal never."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10), default="email")
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(254))
+    lang: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_try_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[dt.datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -22,7 +22,7 @@ from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import Flask
 
-from web import checkqueue
+from web import checkqueue, notify
 
 
 def init_app(app: Flask) -> Celery:
@@ -45,7 +45,9 @@ def init_app(app: Flask) -> Celery:
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         beat_schedule={"sweep": {"task": checkqueue.SWEEP_TASK, "schedule": float(app.config["SWEEP_SECONDS"]),
-                                 "options": {"queue": app.config["CHECK_QUEUE"]}}},
+                                 "options": {"queue": app.config["CHECK_QUEUE"]}},
+                       "messages": {"task": notify.PERIODIC_TASK, "schedule": float(app.config["MESSAGES_SECONDS"]),
+                                    "options": {"queue": app.config["CHECK_QUEUE"]}}},
     )
 
     class InApp(Task):  # type: ignore[misc]
@@ -80,6 +82,14 @@ def init_app(app: Flask) -> Celery:
     @celery.task(name=checkqueue.SWEEP_TASK)  # type: ignore[untyped-decorator]
     def sweep() -> int:
         return checkqueue.sweep()
+
+    @celery.task(name=notify.NOTIFY_TASK)  # type: ignore[untyped-decorator]
+    def send_message(notification_id: int) -> str:
+        return notify.deliver(notification_id)
+
+    @celery.task(name=notify.PERIODIC_TASK)  # type: ignore[untyped-decorator]
+    def send_due_messages() -> dict[str, int]:
+        return notify.send_due()
 
     app.extensions["intake.celery"] = celery
     return celery

@@ -163,3 +163,18 @@ def checks_in_request(app: Flask, another_app: Callable[..., Flask]) -> Flask:
     and storage without the broker, for tests that pin, inside this process, the day a check
     is made on (a worker in another process keeps the real date)."""
     return another_app(BROKER_URL=None) if app.config.get("BROKER_URL") else app
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1 for this test (tests/smtpserver.py), reachable from other
+    processes too: ``.url`` for SMTP_URL, ``.messages`` as delivered (EmailMessage), and
+    ``.wait_for(count, seconds=30)``; ``.refuse(address, permanent=True)`` answers 550 (451 with
+    permanent=False). Skipped, with the reason, when aiosmtpd is not installed."""
+    from tests import smtpserver
+
+    reason = smtpserver.available()
+    if reason:
+        pytest.skip(reason)
+    with smtpserver.running() as server:
+        yield server

@@ -9,19 +9,18 @@ follows the same moves and rules as a clerk (``web.models.MOVES``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from flask import current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from web import csvfiles, jobs, references, waivers
+from web import csvfiles, jobs, notify, references, waivers
 from web.api import bp, errors, schemas, shapes, tokens
 from web.api.problems import ApiProblem
 from web.clerk import queue as queue_filters
 from web.clerk import work
-from web.models import MOVES, ApiToken, DocumentRequest, StaffUser, Submission, WorkItem, db, utcnow
+from web.models import MOVES, ApiToken, StaffUser, Submission, WorkItem, db, utcnow
 
 TOKEN: list[dict[str, list[str]]] = [{"token": []}]
 PAGE_SIZE = 25
@@ -115,9 +114,10 @@ def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> 
     if to == "ready" and waivers.status(submission) != "complete":
         raise ApiProblem(409, "work.not_complete", _(
             "The latest check is not complete. Request what is missing, or re-run the check."))
-    item.status, item.reason, item.changed_at = to, reason, utcnow()
+    messages = work.decide(submission, item, to, reason)
     tokens.audit(token, "api_status", submission, to=to, reason=reason)
     db.session.commit()
+    notify.dispatch(messages)
     return shapes.submission(submission, jobs.services()[submission.service_id], g.lang)
 
 
@@ -154,12 +154,10 @@ def request_documents(reference: str, items: list[str], clerk: str, note: str | 
         raise ApiProblem(409, "work.claimed", _("A clerk is working on this submission. Try again later."))
     chosen = list(dict.fromkeys(items))
     text = (note or "").strip()[:2000] or None
-    db.session.add(DocumentRequest(submission_id=submission.id, items=json.dumps(chosen), note=text,
-                                   created_by=staff.id))
-    if item.status in ("new", "in_review"):
-        item.status, item.changed_at = "needs_documents", utcnow()
+    _row, messages = work.request_documents(submission, staff, chosen, text)
     tokens.audit(token, "api_request_documents", submission, items=chosen, note=text, clerk=staff.email)
     db.session.commit()
+    notify.dispatch(messages)
     return {"requests": shapes.requests(submission, service, g.lang)}
 
 

@@ -300,6 +300,21 @@ class RequestSchema(Open):
     items = fields.List(fields.Nested(AskedItemSchema), required=True)
     note = fields.String(allow_none=True)
     created_at = fields.String(required=True, metadata={"format": "date-time"})
+    asked_by = fields.String(required=True, metadata={"description": "The staff member who asked"})
+    open = fields.Boolean(required=True, metadata={
+        "description": "True until a check after the request finds every item given and fine"})
+    fulfilled_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class DecisionSchema(Open):
+    status = fields.String(required=True, metadata={"enum": ["in_review", "needs_documents", "ready", "rejected"]})
+    title = fields.String(required=True, metadata={"description": "The decision in plain words, in the asked language"})
+    message = fields.String(required=True)
+    next_step = fields.String(required=True, metadata={"description": "What the citizen can do next (may be empty)"})
+    reason = fields.String(allow_none=True, metadata={"description": "The clerk's reason, as they wrote it"})
+    changed_at = fields.String(required=True, metadata={"format": "date-time"})
+    offices = fields.List(fields.Nested(OfficeSchema), required=True, metadata={
+        "description": "Where to go, when ready for the visit"})
 
 
 class RequestListSchema(Open):
@@ -337,6 +352,8 @@ class SubmissionSchema(Open):
         "description": "The latest finished check's report (null until the first one is done)"})
     requests = fields.List(fields.Nested(RequestSchema), required=True)
     work = fields.Nested(WorkSchema, required=True)
+    decision = fields.Nested(DecisionSchema, required=True, allow_none=True, metadata={
+        "description": "What the office decided, in plain words (null while no one has looked)"})
 
 
 class NewSubmissionSchema(SubmissionSchema):

@@ -7,18 +7,17 @@ exactly as the library made them.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from flask import current_app
 
 from intake import rules
 from intake.services import Condition, FieldSpec, FormSpec, Service
-from web import checkqueue, references, waivers
+from web import checkqueue, decisions, references, waivers
 from web.citizen import packets
 from web.clerk import queue
 from web.clerk import work as clerk_work
-from web.models import DocumentRequest, Submission, WorkItem, db
+from web.models import Submission, WorkItem
 
 
 def when(moment: dt.datetime) -> str:
@@ -73,12 +72,19 @@ def service(service: Service, lang: str) -> dict[str, Any]:
 
 
 def requests(submission: Submission, service: Service, lang: str) -> list[dict[str, Any]]:
-    """What the office asked the citizen for, newest first."""
-    titles = {f.id: f.title for f in service.forms} | {d.id: d.title for d in service.documents}
-    asked = (db.session.query(DocumentRequest).filter_by(submission_id=submission.id)
-             .order_by(DocumentRequest.id.desc()))
-    return [{"items": [{"id": i, "title": titles[i].get(lang)} for i in json.loads(r.items) if i in titles],
-             "note": r.note, "created_at": when(r.created_at)} for r in asked]
+    """What the office asked the citizen for, newest first, and whether each is still open."""
+    return [{"items": r["items"], "note": r["note"], "created_at": when(r["created_at"]), "asked_by": r["asked_by"],
+             "open": r["open"], "fulfilled_at": when(r["fulfilled_at"]) if r["fulfilled_at"] else None}
+            for r in decisions.requests(submission, service, lang)]
+
+
+def decision(submission: Submission, service: Service, lang: str) -> dict[str, Any] | None:
+    found = decisions.decision(submission, service, lang)
+    if found is None:
+        return None
+    return {"status": found["status"], "title": found["title"], "message": found["message"],
+            "next_step": found["next_step"], "reason": found["reason"], "changed_at": when(found["changed_at"]),
+            "offices": found["offices"]}
 
 
 def work(item: WorkItem) -> dict[str, Any]:
@@ -102,6 +108,7 @@ def submission(submission: Submission, service: Service, lang: str) -> dict[str,
         "report": report,
         "requests": requests(submission, service, lang),
         "work": work(clerk_work.work_item(submission)),
+        "decision": decision(submission, service, lang),
     }
 
 

@@ -25,7 +25,8 @@ from werkzeug.datastructures import FileStorage
 
 import intake
 from intake.services import Service
-from web import jobs, references, storage
+from web import decisions, jobs, references, storage
+from web.citizen import contact
 from web.models import AuditEntry, CheckRecord, Event, Submission, SubmissionFile, WorkItem, db, utcnow
 
 ACCEPTED = ("pdf", "jpeg", "png")
@@ -267,7 +268,7 @@ def check_new(service: Service, incoming: Incoming) -> intake.Report:
 
 
 def create(service: Service, incoming: Incoming, report: intake.Report, *, client_key: str | None,
-           zip_code: str) -> tuple[Submission, str]:
+           zip_code: str, details: contact.Contact | None = None) -> tuple[Submission, str]:
     """A new submission with its files and first report; returns it with its secret."""
     written: list[str] = []
     try:
@@ -276,9 +277,10 @@ def create(service: Service, incoming: Incoming, report: intake.Report, *, clien
         zip_digits = _zip_from(report, service, zip_code)
         submission = Submission(reference=_unused_reference(), secret_hash=hashed(secret),
                                 zip_hash=hashed(zip_digits) if zip_digits else None, client_key=client_key,
-                                service_id=service.id, status=report.status)
+                                service_id=service.id, status=report.status, lang=_lang())
         submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
                             for item, u in incoming.files]
+        contact.apply(submission, details, _lang())
         submission.checks = [CheckRecord(service_version=service.version, status=report.status,
                                          report_json=report_json(report), finished_at=utcnow())]
         db.session.add(submission)
@@ -294,7 +296,7 @@ def create(service: Service, incoming: Incoming, report: intake.Report, *, clien
 
 
 def create_queued(service: Service, incoming: Incoming, *, client_key: str | None, zip_code: str,
-                  client: str | None) -> tuple[Submission, str, CheckRecord]:
+                  client: str | None, details: contact.Contact | None = None) -> tuple[Submission, str, CheckRecord]:
     """A new submission with its files and a queued check, in one transaction; the caller sends
     the check to a worker once this is committed. Its first report comes from the worker."""
     written: list[str] = []
@@ -304,9 +306,10 @@ def create_queued(service: Service, incoming: Incoming, *, client_key: str | Non
         digits = re.sub(r"\D", "", zip_code or "")[:5]
         submission = Submission(reference=_unused_reference(), secret_hash=hashed(secret),
                                 zip_hash=hashed(digits) if len(digits) == 5 else None, client_key=client_key,
-                                service_id=service.id, status="checking")
+                                service_id=service.id, status="checking", lang=_lang())
         submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
                             for item, u in incoming.files]
+        contact.apply(submission, details, _lang())
         db.session.add(submission)
         db.session.flush()
         check = _queue(submission, service, new=[f.id for f in submission.files], client=client)
@@ -379,9 +382,7 @@ def _place(submission: Submission, incoming: Incoming, replace: set[str], writte
                for item, upload in incoming.files]
     submission.files.extend(arrived)
     db.session.flush()
-    work_item = db.session.get(WorkItem, submission.id)
-    if work_item is not None and work_item.status == "needs_documents":
-        work_item.status, work_item.changed_at = "in_review", now
+    decisions.reopen_on_upload(submission)
     return arrived
 
 
@@ -443,11 +444,19 @@ def recheck(submission: Submission, service: Service, *, event: str) -> None:
 
 def _record(submission: Submission, service: Service, report: intake.Report, *, event: str) -> None:
     submission.status = report.status
-    submission.checks.append(CheckRecord(service_version=service.version, status=report.status,
-                                         report_json=report_json(report), finished_at=utcnow()))
+    check = CheckRecord(service_version=service.version, status=report.status, report_json=report_json(report),
+                        finished_at=utcnow())
+    submission.checks.append(check)
+    db.session.flush()
+    decisions.fulfil(submission, report.to_dict("en"), check.id)
     db.session.add(Event(submission_id=submission.id, kind=event,
                          detail=json.dumps({"files": len(submission.current_files), "status": report.status})))
     db.session.commit()
+
+
+def _lang() -> str:
+    """The language of the request that made the submission: the office's messages use it."""
+    return str(getattr(g, "lang", None) or "en")
 
 
 def _unused_reference() -> str:

@@ -10,6 +10,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     g,
     jsonify,
     make_response,
@@ -26,10 +27,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from intake import rules
 from intake.rules import fold
 from intake.services import Service
-from web import checkqueue, jobs, references, waivers
-from web.citizen import bp, packets
+from web import checkqueue, decisions, jobs, notify, references, waivers
+from web.citizen import bp, contact, packets
 from web.limits import limiter
-from web.models import AuditEntry, DocumentRequest, Submission, SurveyAnswer, db
+from web.models import AuditEntry, Submission, SurveyAnswer, db
 
 ACCESS = "access"
 DENIED = "access_denied"
@@ -87,11 +88,8 @@ def _blocking(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _asked(submission: Submission, service: Service) -> list[dict[str, Any]]:
-    """What the office asked this citizen for, newest first: their to-do list."""
-    titles = {f.id: f.title for f in service.forms} | {d.id: d.title for d in service.documents}
-    asked = db.session.query(DocumentRequest).filter_by(submission_id=submission.id)
-    return [{"items": [titles[i].get(g.lang) for i in json.loads(r.items) if i in titles], "note": r.note}
-            for r in asked.order_by(DocumentRequest.id.desc())]
+    """What the office asked this citizen for, newest first: their to-do list, then what is done."""
+    return decisions.requests(submission, service, g.lang)
 
 
 @bp.app_context_processor
@@ -133,13 +131,16 @@ def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
     def again(errors: list[tuple[str, str]], status: int) -> tuple[str, int]:
         return render_template("citizen/service.html", service=service, errors=errors,
                                client_key=client_key or secrets.token_hex(16),
-                               zip_code=request.form.get("zip", "")), status
+                               zip_code=request.form.get("zip", ""), contact_values=request.form), status
 
     if not incoming.files and not incoming.refused:
         return again([("everything", _("Choose at least one file to upload."))], 400)
+    details, wrong = contact.parse(request.form)
+    if wrong:
+        return again(wrong, 422)
     refused = incoming.refused
     if not refused and checkqueue.enabled():
-        return _queued_upload(service, incoming, client_key)
+        return _queued_upload(service, incoming, client_key, details)
     if not refused:
         report = packets.check_new(service, incoming)
         refused = packets.refusals(report, incoming)
@@ -148,7 +149,7 @@ def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
         return again([(r.anchor, r.message) for r in refused], 422)
     try:
         submission, secret = packets.create(service, incoming, report, client_key=client_key,
-                                            zip_code=request.form.get("zip", ""))
+                                            zip_code=request.form.get("zip", ""), details=details)
     except IntegrityError as exc:
         return _sent_before(client_key, exc)
     _grant(submission.reference)
@@ -172,12 +173,13 @@ def _client() -> str:
     return packets.hashed("client:" + (request.remote_addr or "-"))[:32]
 
 
-def _queued_upload(service: Service, incoming: packets.Incoming,
-                   client_key: str | None) -> WerkzeugResponse:
+def _queued_upload(service: Service, incoming: packets.Incoming, client_key: str | None,
+                   details: contact.Contact | None) -> WerkzeugResponse:
     """With check workers: store the files and a queued check, answer at once, check elsewhere."""
     try:
         submission, secret, check = packets.create_queued(service, incoming, client_key=client_key,
-                                                          zip_code=request.form.get("zip", ""), client=_client())
+                                                          zip_code=request.form.get("zip", ""), client=_client(),
+                                                          details=details)
     except IntegrityError as exc:
         return _sent_before(client_key, exc)
     checkqueue.dispatch(check.id)
@@ -226,7 +228,8 @@ def result(reference: str) -> str | WerkzeugResponse:
     return render_template("citizen/result.html", service=service, submission=submission, report=latest,
                            changes=packets.changes(previous, latest), resume_link=link,
                            reference=references.display(canonical), errors=[], blocking=_blocking(latest),
-                           asked=_asked(submission, service))
+                           asked=_asked(submission, service), decision=decisions.decision(submission, service, g.lang),
+                           contact_form=request.args.get("contact"))
 
 
 def _reference_key() -> str:
@@ -254,6 +257,52 @@ def resume(reference: str, secret: str) -> WerkzeugResponse:
     response = redirect(url_for("citizen.result", reference=reference), 303)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@bp.get("/r/<reference>/m/<token>")
+def mail_link(reference: str, token: str) -> WerkzeugResponse:
+    """The private link in a message, for a citizen who asked for it: signed, it dies when
+    the submission's secret changes or after a while."""
+    submission = notify.link_submission(reference, token)
+    if submission is None:
+        _deny(db.session.query(Submission).filter_by(reference=reference).one_or_none(), "mail_link")
+    _grant(reference)
+    response = redirect(url_for("citizen.result", reference=reference), 303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/r/<reference>/contact")
+def contact_details(reference: str) -> WerkzeugResponse | tuple[str, int]:
+    """Leave, change or remove the email address for the office's news, and the visit day."""
+    submission = _granted(reference)
+    service = _service(submission.service_id)
+    if request.form.get("stop"):
+        contact.forget(submission)
+        db.session.add(AuditEntry(action="citizen_contact", submission_id=submission.id,
+                                  detail=json.dumps({"email": "removed"})))
+        db.session.commit()
+        flash(_("We will not email you about this application any more."), "info")
+        return redirect(url_for("citizen.result", reference=reference) + "#contact", 303)
+    details, wrong = contact.parse(request.form)
+    if details is None and not wrong:
+        wrong = [("email", _("Write your email address or the date of your visit."))]
+    if wrong:
+        latest = waivers.report(submission, g.lang)
+        return render_template("citizen/result.html", service=service, submission=submission, report=latest,
+                               changes=None, resume_link=None, reference=references.display(reference),
+                               errors=wrong, blocking=_blocking(latest), asked=_asked(submission, service),
+                               decision=decisions.decision(submission, service, g.lang),
+                               contact_values=request.form), 422
+    contact.apply(submission, details, g.lang)
+    db.session.add(AuditEntry(action="citizen_contact", submission_id=submission.id,
+                              detail=json.dumps({"email": "given" if submission.email else "none",
+                                                 "visit_date": submission.visit_date.isoformat()
+                                                 if submission.visit_date else None})))
+    db.session.commit()
+    flash(_("Saved. The office will email you when something changes.") if submission.email
+          else _("Saved."), "info")
+    return redirect(url_for("citizen.result", reference=reference) + "#contact", 303)
 
 
 @bp.route("/r", methods=["GET", "POST"])
@@ -324,7 +373,9 @@ def bring(reference: str) -> str | WerkzeugResponse:
     if submission.latest is None:
         return redirect(url_for("citizen.result", reference=reference), 303)
     return render_template("citizen/bring.html", service=service, report=waivers.report(submission, g.lang),
-                           reference=references.display(reference), raw_reference=reference)
+                           reference=references.display(reference), raw_reference=reference,
+                           decision=decisions.decision(submission, service, g.lang),
+                           asked=[r for r in _asked(submission, service) if r["open"]])
 
 
 @bp.get("/r/<reference>/bring.txt")

@@ -3,7 +3,6 @@ and answers 404 otherwise: guessing a reference tells nothing."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -16,13 +15,14 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from intake.services import Service
 from intake.words import Words
-from web import accounts, backoff, csvfiles, jobs, logins, references, storage, waivers
-from web.clerk import bp, images, work
+from web import accounts, backoff, csvfiles, decisions, jobs, logins, notify, references, storage, waivers
+from web.clerk import bp, images, timeline, work
 from web.clerk import queue as queue_filters
 from web.models import (
     STATUSES,
     AuditEntry,
     DocumentRequest,
+    Note,
     StaffUser,
     Submission,
     SubmissionFile,
@@ -167,7 +167,11 @@ def detail(reference: str) -> str:
     service = jobs.services()[submission.service_id]
     report = waivers.report(submission, g.lang) if submission.latest is not None else _no_report_yet()
     names = {u.id: u.name for u in db.session.query(StaffUser)}
+    titles = {k: v.get(g.lang) for k, v in _item_titles(service).items()}
     return render_template("clerk/detail.html", submission=submission, item=item, service=service, report=report,
+                           timeline=timeline.entries(submission, titles),
+                           asked=decisions.requests(submission, service, g.lang),
+                           notes=db.session.query(Note).filter_by(submission_id=submission.id).order_by(Note.id).all(),
                            holds=work.holds(user, item), expired=work.expired(item),
                            holder=db.session.get(StaffUser, item.claimed_by) if item.claimed_by else None,
                            requests=db.session.query(DocumentRequest).filter_by(submission_id=submission.id).all(),
@@ -175,7 +179,7 @@ def detail(reference: str) -> str:
                            waivable=waivers.waivable(report), names=names,
                            waived_by={(w.kind, w.target): w for w in waivers.of(submission)},
                            views=images.form_views(submission, service, report, g.lang),
-                           item_titles={k: v.get(g.lang) for k, v in _item_titles(service).items()})
+                           item_titles=titles)
 
 
 @bp.get("/s/<reference>/files/<int(max=2147483647):file_id>")
@@ -238,7 +242,7 @@ def note(reference: str) -> WerkzeugResponse:
     def add(user: StaffUser, submission: Submission) -> None:
         if not text:
             raise work.Refused(_("Write the note before you save it."))
-        work.audit(user, "note", submission, note=text)
+        work.add_note(user, submission, text)
         db.session.commit()
 
     return _act(reference, add)
@@ -257,13 +261,11 @@ def request_documents(reference: str) -> WerkzeugResponse:
             raise work.Refused(_("Choose at least one item to ask for."))
         if not work.holds(user, work.work_item(submission)):
             raise work.Refused(_("Claim the submission before you change it."))
-        db.session.add(DocumentRequest(submission_id=submission.id, items=json.dumps(chosen), note=text,
-                                       created_by=user.id))
-        item = work.work_item(submission)
-        if item.status in ("new", "in_review"):
-            item.status = "needs_documents"
+        _row, messages = work.request_documents(submission, user, chosen, text)
+        work.work_item(submission).claimed_at = utcnow()
         work.audit(user, "request_documents", submission, items=chosen, note=text)
         db.session.commit()
+        notify.dispatch(messages)
 
     return _act(reference, ask)
 

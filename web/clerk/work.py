@@ -14,9 +14,21 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, update
 
-from web import waivers
+from web import notify, waivers
 from web.clerk.labels import label
-from web.models import MOVES, AuditEntry, StaffUser, Submission, Waiver, WorkItem, db, utcnow
+from web.models import (
+    MOVES,
+    AuditEntry,
+    DocumentRequest,
+    Note,
+    Notification,
+    StaffUser,
+    Submission,
+    Waiver,
+    WorkItem,
+    db,
+    utcnow,
+)
 
 
 class Refused(Exception):
@@ -93,10 +105,47 @@ def move(user: StaffUser, submission: Submission, to: str, reason: str | None = 
         raise Refused(_("Say why you reject it: the citizen will read the reason."))
     if to == "ready" and waivers.status(submission) != "complete":
         raise Refused(_("The latest check is not complete. Request what is missing, or re-run the check."))
-    item.status, item.reason, item.changed_at = to, (reason or "").strip() or None, utcnow()
+    messages = decide(submission, item, to, reason)
     item.claimed_at = utcnow()
     audit(user, "status", submission, to=to, reason=item.reason)
     db.session.commit()
+    notify.dispatch(messages)
+
+
+def decide(submission: Submission, item: WorkItem, to: str, reason: str | None) -> list[Notification]:
+    """Move to ``to`` (already allowed) and write the citizen's message about it, in the caller's
+    transaction; the caller commits, then dispatches the message."""
+    item.status, item.reason, item.changed_at = to, (reason or "").strip() or None, utcnow()
+    submission.updated_at = utcnow()
+    if to in ("ready", "rejected"):
+        return notify.queue(submission, "decision")
+    if to == "needs_documents":
+        return notify.queue(submission, "request")
+    return []
+
+
+def request_documents(submission: Submission, asked_by: StaffUser, items: list[str], note: str | None
+                      ) -> tuple[DocumentRequest, list[Notification]]:
+    """Ask the citizen for checklist items, in the caller's transaction: the request, the move
+    to needs_documents (and "Last change") and the citizen's message."""
+    row = DocumentRequest(submission_id=submission.id, items=json.dumps(list(dict.fromkeys(items))), note=note,
+                          created_by=asked_by.id)
+    db.session.add(row)
+    item = work_item(submission)
+    now = utcnow()
+    if item.status in ("new", "in_review"):
+        item.status = "needs_documents"
+    item.changed_at = submission.updated_at = now
+    db.session.flush()
+    return row, notify.queue(submission, "request")
+
+
+def add_note(user: StaffUser, submission: Submission, text: str) -> Note:
+    """An internal note every clerk of the service reads (and the audit log keeps)."""
+    note = Note(submission_id=submission.id, user_id=user.id, text=text)
+    db.session.add(note)
+    audit(user, "note", submission, note=text)
+    return note
 
 
 def waive(user: StaffUser, submission: Submission, choice: str, reason: str | None) -> None:
