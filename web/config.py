@@ -52,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "CHECK_SECONDS": 300,
     "CHECK_FAIR_SHARE": 1,
     "CHECK_WORKER_MEMORY_MB": 1024,
+    # How much a check worker's processes step back (Unix niceness) for a web host on the same
+    # machine: a citizen's page answers first, the checks use what is left. No effect on a
+    # host that runs only workers.
+    "CHECK_WORKER_NICE": 10,
     "SWEEP_SECONDS": 60,
     "PARSE_SECONDS": 20,
     "BODY_SECONDS": 60,

@@ -19,10 +19,23 @@ import os
 from typing import Any
 
 from celery import Celery, Task
+from celery.signals import worker_process_init
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import Flask
 
 from web import checkqueue, notify
+
+
+# The step back of the worker processes of this process's app (one app per worker process).
+_NICENESS = [0]
+
+
+@worker_process_init.connect
+def _step_back(**_kwargs: Any) -> None:
+    """Each worker process (and the sandbox it starts) yields the CPU to a web host on the same
+    machine, so a citizen's upload is answered before the checks queued behind it run."""
+    if _NICENESS[0] > 0 and hasattr(os, "nice"):
+        os.nice(_NICENESS[0])
 
 
 def init_app(app: Flask) -> Celery:
@@ -56,6 +69,7 @@ def init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     celery.Task = InApp
+    _NICENESS[0] = int(app.config["CHECK_WORKER_NICE"])
 
     @celery.task(name=checkqueue.CHECK_TASK, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
     def check(task: Task, check_id: int) -> str:
