@@ -193,6 +193,7 @@ def finish(check_id: int, attempt: int, report: intake.Report) -> bool:
     newest = max(c.id for c in submission.checks)
     if newest == check_id:
         submission.status = report.status
+        submission.applicant_name = packets.applicant_name(report, service)
     if submission.zip_hash is None:
         digits = packets.zip_from(report, service)
         submission.zip_hash = packets.hashed(digits) if digits else None

@@ -44,9 +44,23 @@ def requests(submission: Submission, service: Service, lang: str) -> list[dict[s
         StaffUser.id.in_({r.created_by for r in rows}))} if rows else {}
     with force_locale(lang):
         return [{"id": r.id, "items": [{"id": i, "title": titles[i].get(lang)} for i in r.item_ids if i in titles],
-                 "note": r.note, "asked_by": names.get(r.created_by, ""), "created_at": r.created_at,
+                 "note": r.note or canned(service, "needs_documents", r.reason_id, lang),
+                 "asked_by": names.get(r.created_by, ""), "created_at": r.created_at,
                  "asked_on": _day(r.created_at), "open": r.fulfilled_at is None, "fulfilled_at": r.fulfilled_at,
                  "fulfilled_on": _day(r.fulfilled_at)} for r in rows]
+
+
+def canned(service: Service, decision: str, reason_id: str | None, lang: str) -> str | None:
+    """A canned reason's words in the citizen's language: the clerk picked it by id, so each
+    citizen reads it in their own language, whatever the clerk's was."""
+    found = next((r for r in service.reasons.get(decision, ()) if r.id == reason_id), None) if reason_id else None
+    return found.text.get(lang) if found is not None else None
+
+
+def _reason(item: WorkItem, service: Service, lang: str) -> str | None:
+    """The reason the citizen reads: the canned one picked, then what the clerk wrote, if both."""
+    parts = [p for p in (canned(service, item.status, item.reason_id, lang), item.reason) if p]
+    return " ".join(parts) or None
 
 
 def decision(submission: Submission, service: Service, lang: str) -> dict[str, Any] | None:
@@ -57,7 +71,7 @@ def decision(submission: Submission, service: Service, lang: str) -> dict[str, A
     with force_locale(lang):
         day = _day(item.changed_at)
         found: dict[str, Any] = {"status": item.status, "changed_at": item.changed_at, "changed_on": day,
-                                 "reason": item.reason, "offices": [], "next_step": ""}
+                                 "reason": _reason(item, service, lang), "offices": [], "next_step": ""}
         if item.status == "in_review":
             found["title"] = _("The office is looking at your papers")
             found["message"] = _("Someone at the office started to review your papers on %(day)s. You do not "

@@ -50,6 +50,9 @@ class Submission(db.Model):  # type: ignore[name-defined,misc]
     phone: Mapped[str | None] = mapped_column(String(20))
     visit_date: Mapped[dt.date | None]
     reminded_at: Mapped[dt.datetime | None]
+    # The applicant's name as the latest check read it from the form the service file names for
+    # it, folded ("jose perez"), so clerks find a packet by name; it goes with the row on purge.
+    applicant_name: Mapped[str | None] = mapped_column(String(200), index=True)
 
     files: Mapped[list[SubmissionFile]] = relationship(back_populates="submission", order_by="SubmissionFile.id",
                                                        cascade="all, delete-orphan")
@@ -181,9 +184,11 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
 
 
 STATUSES = ("new", "in_review", "needs_documents", "ready", "rejected")
-# Where a submission may go from each status; anything else is refused.
+# Where a submission may go from each status; anything else is refused. Going to "ready" also
+# needs a complete latest check (waivers applied), so a complete new packet is marked ready in
+# one step, and an incomplete one still goes through review.
 MOVES: dict[str, tuple[str, ...]] = {
-    "new": ("in_review",),
+    "new": ("in_review", "ready"),
     "in_review": ("needs_documents", "ready", "rejected"),
     "needs_documents": ("in_review", "ready", "rejected"),
     "ready": ("in_review",),
@@ -245,6 +250,9 @@ class WorkItem(db.Model):  # type: ignore[name-defined,misc]
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     reason: Mapped[str | None] = mapped_column(Text)
+    # The service's canned reason the clerk picked, if any: the citizen reads its words in
+    # their own language, so only the id is kept.
+    reason_id: Mapped[str | None] = mapped_column(String(60))
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     claimed_at: Mapped[dt.datetime | None]
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -274,6 +282,9 @@ class DocumentRequest(db.Model):  # type: ignore[name-defined,misc]
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     items: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # The canned reason picked for the request, if any: without a note, the citizen reads its
+    # words in their language.
+    reason_id: Mapped[str | None] = mapped_column(String(60))
     created_by: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     fulfilled_at: Mapped[dt.datetime | None]

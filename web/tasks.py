@@ -19,12 +19,11 @@ import os
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_process_init
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from flask import Flask
 
 from web import checkqueue, notify
-
 
 # The step back of the worker processes of this process's app (one app per worker process).
 _NICENESS = [0]

@@ -39,10 +39,11 @@ def mailing_server(tmp_path: Path) -> Iterator[tuple[str, Any, smtpserver.SmtpSe
         with app.app_context():
             upgrade(directory=str(Path(app.root_path) / "migrations"))
         runner = app.test_cli_runner()
-        made = runner.invoke(args=["users", "create", "ana@example.gov", "--name", "Ana", "--role", "clerk",
-                                   "--password", STAFF_PASSWORD])
-        assert made.exit_code == 0, made.output
-        assert runner.invoke(args=["users", "grant", "ana@example.gov", "passport-first-time"]).exit_code == 0
+        for email, name, role in (("ana@example.gov", "Ana", "clerk"), ("sup@example.gov", "Sup", "supervisor")):
+            made = runner.invoke(args=["users", "create", email, "--name", name, "--role", role,
+                                       "--password", STAFF_PASSWORD])
+            assert made.exit_code == 0, made.output
+            assert runner.invoke(args=["users", "grant", email, "passport-first-time"]).exit_code == 0
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -81,11 +82,11 @@ def _text(message: EmailMessage) -> str:
     return str(body.get_content())
 
 
-def _clerk(browser: Any, server: str) -> Any:
+def _clerk(browser: Any, server: str, email: str = "ana@example.gov") -> Any:
     office = browser.new_context(viewport={"width": 1280, "height": 900})
     clerk = office.new_page()
     clerk.goto(f"{server}/clerk/sign-in")
-    clerk.locator("#email").fill("ana@example.gov")
+    clerk.locator("#email").fill(email)
     clerk.locator("#password").fill(STAFF_PASSWORD)
     clerk.get_by_role("button", name="Sign in").click()
     clerk.wait_for_url("**/clerk")
@@ -162,6 +163,10 @@ def test_a_request_and_the_ready_decision_reach_the_citizen_by_page_and_email(
     _every_size_and_language(browser, result_url, "ready", at_home.context.storage_state())
     _every_size_and_language(browser, result_url.rstrip("/") + "/bring", "ready-bring",
                              at_home.context.storage_state())
+    _every_size_and_language(browser, f"{server}/s/passport-first-time", "upload-form", None)
+    supervisor = _clerk(browser, server, "sup@example.gov")
+    for path, name in (("/clerk", "queue"), ("/clerk/stats?service=passport-first-time", "stats")):
+        _every_size_and_language(browser, f"{server}{path}", name, supervisor.context.storage_state())
 
 
 def test_a_rejection_reaches_the_citizen_with_its_reason_by_page_and_email(

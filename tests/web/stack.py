@@ -105,15 +105,31 @@ def empty_storage(stack: Stack) -> None:
         client.close()
 
 
-def _start_worker(env: dict[str, str], queue: str, log: Any) -> subprocess.Popen[bytes]:
+def worker_env(config: Any, **more: str) -> dict[str, str]:
+    """The environment that gives a Celery worker the same database, storage, queue and key as
+    an app of the test (and, with ``more``, other INTAKE_* settings by name)."""
+    env = {**os.environ, "INTAKE_BROKER_URL": config["BROKER_URL"], "INTAKE_DATABASE_URL": config["DATABASE_URL"],
+           "INTAKE_STORAGE": config["STORAGE"], "INTAKE_SECRET_KEY": config["SECRET_KEY"],
+           "INTAKE_CHECK_QUEUE": config["CHECK_QUEUE"], "PYTHONPATH": str(ROOT)}
+    if config.get("S3_ENDPOINT_URL"):  # the files are in a bucket
+        env["INTAKE_S3_ENDPOINT_URL"] = config["S3_ENDPOINT_URL"]
+    if config.get("RATELIMIT_STORAGE_URI", "memory://") != "memory://":
+        env["INTAKE_RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URI"]
+    env.update({f"INTAKE_{name}": value for name, value in more.items()})
+    return env
+
+
+def start_worker(env: dict[str, str], queue: str, log: Any) -> subprocess.Popen[bytes]:
+    """A real Celery worker (one process at a time) on ``queue``, in a process group of its own."""
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "--app", "web.tasks", "worker", "--concurrency", "1", "--loglevel",
          "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--hostname", f"stack-{uuid.uuid4().hex[:8]}@%h", "-Q", queue],
+         "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "-Q", queue],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _stop_worker(process: subprocess.Popen[bytes]) -> None:
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    """Stop it as a service manager would (SIGTERM), then for good if it does not stop."""
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)
@@ -143,13 +159,12 @@ def running(database_url: str) -> Iterator[Stack]:
         with s3server.running() as server, tempfile.TemporaryDirectory() as folder:
             boto3.client("s3", endpoint_url=server.url).create_bucket(Bucket="intake-stack")
             location = f"s3://intake-stack/{name}"
-            env = {**os.environ, "INTAKE_DATABASE_URL": database_url, "INTAKE_STORAGE": location,
-                   "INTAKE_S3_ENDPOINT_URL": server.url, "INTAKE_BROKER_URL": REDIS_URL,
-                   "INTAKE_CHECK_QUEUE": queue, "INTAKE_SECRET_KEY": SECRET_KEY,
-                   "INTAKE_RATELIMIT_STORAGE_URI": REDIS_URL, "PYTHONPATH": str(ROOT)}
+            env = worker_env({"DATABASE_URL": database_url, "STORAGE": location, "S3_ENDPOINT_URL": server.url,
+                              "BROKER_URL": REDIS_URL, "CHECK_QUEUE": queue, "SECRET_KEY": SECRET_KEY,
+                              "RATELIMIT_STORAGE_URI": REDIS_URL})
             log_path = Path(folder) / "worker.log"
             with log_path.open("wb") as log:
-                worker = _start_worker(env, queue, log)
+                worker = start_worker(env, queue, log)
                 stack = Stack(database_url, location, server.url, REDIS_URL, queue, f"limits-{queue}", log_path,
                               worker)
                 _RUNNING.append(stack)
@@ -157,7 +172,7 @@ def running(database_url: str) -> Iterator[Stack]:
                     yield stack
                 finally:
                     _RUNNING.remove(stack)
-                    _stop_worker(worker)
+                    stop_worker(worker)
     finally:
         from web import storage
 

@@ -140,7 +140,7 @@ def test_a_token_moves_a_submission_as_a_clerk_would(app: Flask, client: FlaskCl
                                                      made: dict[str, str]) -> None:
     writer = bearer(token(app, "case system", "--scope", "write", "--service", PASSPORT))
     url = f"{API}/clerk/submissions/{made['reference']}/status"
-    bad = problem(client.post(url, json={"to": "ready"}, headers=writer), 409, "work.move")
+    bad = problem(client.post(url, json={"to": "needs_documents"}, headers=writer), 409, "work.move")
     assert bad["errors"][0] == {"field": "to", "code": "work.move", "message": bad["errors"][0]["message"]}
     moved = client.post(url, json={"to": "in_review"}, headers=writer)
     assert moved.status_code == 200 and moved.get_json()["work"]["status"] == "in_review"

@@ -25,6 +25,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests import shared_corpus
+from tests.web import stack
 from tests.web.conftest import post_files, upload_data
 from tests.web.pages import Pages
 from web import checkqueue
@@ -34,7 +35,6 @@ SERVICE = "/s/passport-first-time"
 DS11, PERSON = shared_corpus.DS11, shared_corpus.DS11_APPLICANT
 REDIS_URL = os.environ.get("INTAKE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 AMQP_URL = os.environ.get("INTAKE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -302,31 +302,15 @@ def workers(broker_app: Flask, tmp_path: Path) -> Iterator[Callable[[], subproce
     what they print goes to a log the test shows when it fails."""
     started: list[subprocess.Popen[bytes]] = []
     log = (tmp_path / "workers.log").open("wb")
-    config = broker_app.config
-    env = {**os.environ, "INTAKE_BROKER_URL": config["BROKER_URL"], "INTAKE_DATABASE_URL": config["DATABASE_URL"],
-           "INTAKE_STORAGE": config["STORAGE"], "INTAKE_SECRET_KEY": config["SECRET_KEY"],
-           "INTAKE_CHECK_QUEUE": config["CHECK_QUEUE"], "PYTHONPATH": str(ROOT)}
-    if config.get("S3_ENDPOINT_URL"):  # under make test-stack: the files are in a bucket
-        env["INTAKE_S3_ENDPOINT_URL"] = config["S3_ENDPOINT_URL"]
+    env = stack.worker_env(broker_app.config)
 
     def start() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "--app", "web.tasks", "worker", "--concurrency", "1", "--loglevel",
-             "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "-Q", config["CHECK_QUEUE"]],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        started.append(process)
-        return process
+        started.append(stack.start_worker(env, broker_app.config["CHECK_QUEUE"], log))
+        return started[-1]
 
     yield start
     for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stack.stop_worker(process)
     log.close()
     print((tmp_path / "workers.log").read_text(errors="replace")[-4000:])
 

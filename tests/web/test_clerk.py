@@ -122,7 +122,7 @@ def test_a_clerk_works_a_submission_and_every_step_is_audited(app: Flask, staff:
     assert b"Write the note before you save it." in ana.post(f"/clerk/s/{reference}/note", data={"note": ""},
                                                             follow_redirects=True).data
     refused = ana.post(f"/clerk/s/{reference}/status", data={"to": "ready"}, follow_redirects=True)
-    assert b"cannot go to ready" in refused.data
+    assert b"The latest check is not complete." in refused.data
     ana.post(f"/clerk/s/{reference}/status", data={"to": "in_review"})
     ana.post(f"/clerk/s/{reference}/request", data={"items": ["citizenship", "photo_id", "proof_of_address"],
                                                     "note": "Please add these."})

@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,6 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests import shared_corpus
+from tests.web import stack
 from tests.web.clerks import cli, sign_in, staff_fixture  # noqa: F401  (the staff fixture)
 from tests.web.conftest import post_files, upload_data
 from tests.web.pages import Pages
@@ -33,7 +32,6 @@ from tests.web.test_mail import notify  # noqa: F401  (the fake Notify server)
 from web.models import DocumentRequest, Notification, Submission, WorkItem, db, utcnow
 
 SERVICE = "passport-first-time"
-ROOT = Path(__file__).resolve().parents[2]
 CITIZEN = "maria.lopez@example.com"
 SITE = "https://intake.example.gov"
 
@@ -373,25 +371,10 @@ def worker_app(another_app: Callable[..., Flask], smtp_server: Any) -> Iterator[
         pytest.skip(f"no Redis server answers at {url} ({type(exc).__name__}); .ci/run uses the machine's")
     app = another_app(BROKER_URL=url, CHECK_QUEUE=f"test-mail-{uuid.uuid4().hex[:10]}", SMTP_URL=smtp_server.url,
                       MAIL_FROM="passports@example.gov", PUBLIC_URL=SITE)
-    config = app.config
-    env = {**os.environ, "INTAKE_BROKER_URL": url, "INTAKE_DATABASE_URL": config["DATABASE_URL"],
-           "INTAKE_STORAGE": config["STORAGE"], "INTAKE_SECRET_KEY": config["SECRET_KEY"],
-           "INTAKE_CHECK_QUEUE": config["CHECK_QUEUE"], "INTAKE_SMTP_URL": smtp_server.url,
-           "INTAKE_MAIL_FROM": "passports@example.gov", "INTAKE_PUBLIC_URL": SITE, "PYTHONPATH": str(ROOT)}
-    if config.get("S3_ENDPOINT_URL"):
-        env["INTAKE_S3_ENDPOINT_URL"] = config["S3_ENDPOINT_URL"]
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "--app", "web.tasks", "worker", "--concurrency", "1", "--loglevel", "WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", config["CHECK_QUEUE"],
-         "--hostname", f"mail-{uuid.uuid4().hex[:8]}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    env = stack.worker_env(app.config, SMTP_URL=smtp_server.url, MAIL_FROM="passports@example.gov", PUBLIC_URL=SITE)
+    worker = stack.start_worker(env, app.config["CHECK_QUEUE"], subprocess.DEVNULL)
     yield app
-    os.killpg(worker.pid, signal.SIGTERM)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
+    stack.stop_worker(worker)
 
 
 def test_with_a_broker_the_worker_sends_the_message(

@@ -15,6 +15,7 @@ from flask import current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from intake.services import Service
 from web import csvfiles, jobs, notify, references, waivers
 from web.api import bp, errors, schemas, shapes, tokens
 from web.api.problems import ApiProblem
@@ -41,6 +42,15 @@ def _submission(token: ApiToken, reference: str) -> Submission:
 def _held_by_clerk(item: WorkItem) -> bool:
     expiry = utcnow() - dt.timedelta(minutes=int(current_app.config["CLAIM_MINUTES"]))
     return item.claimed_by is not None and item.claimed_at is not None and item.claimed_at >= expiry
+
+
+def _reason_id(service: Service, decision: str, reason_id: str | None) -> str | None:
+    """The canned reason id when it is one of the service's for this decision; 422 otherwise."""
+    try:
+        return work.check_reason(service, decision, reason_id)
+    except work.Refused as refused:
+        raise ApiProblem(422, "reason.unknown", str(refused),
+                         [{"field": "reason_id", "code": "reason.unknown", "message": str(refused)}]) from None
 
 
 @bp.get("/clerk/submissions")
@@ -90,12 +100,14 @@ def detail(reference: str, **_args: Any) -> dict[str, Any]:
 @bp.arguments(schemas.StatusChange, as_kwargs=True)
 @bp.response(200, schemas.SubmissionSchema)
 @errors(400, 401, 403, 404, 409, 415, 422)
-def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> dict[str, Any]:
+def status(reference: str, to: str, reason: str | None = None, reason_id: str | None = None,
+           **_args: Any) -> dict[str, Any]:
     """Change the queue status.
 
-    Move a submission, as a clerk would: new → in_review → needs_documents, ready or rejected.
-    Rejecting needs a reason; ready needs a complete check (once waivers are applied); a
-    submission a clerk holds is theirs."""
+    Move a submission, as a clerk would: new → in_review or, when the check is complete, straight
+    to ready; in_review → needs_documents, ready or rejected. Rejecting needs a reason, written
+    or one of the service's canned ones (``reason_id``); ready needs a complete check (once
+    waivers are applied); a submission a clerk holds is theirs."""
     token = tokens.current("write")
     submission = _submission(token, reference)
     item = work.work_item(submission)
@@ -107,15 +119,17 @@ def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> 
                                              now=item.status.replace("_", " "), to=to.replace("_", " ")),
                          [{"field": "to", "code": "work.move", "message": _(
                              "Choose one of: %(moves)s.", moves=", ".join(MOVES.get(item.status, ())))}])
-    if to == "rejected" and not reason:
+    reason_id = _reason_id(jobs.services()[submission.service_id], to, reason_id)
+    if to == "rejected" and not reason and reason_id is None:
         raise ApiProblem(422, "work.reason", _("Say why you reject it: the citizen will read the reason."),
                          [{"field": "reason", "code": "field.required",
                            "message": _("Say why you reject it: the citizen will read the reason.")}])
     if to == "ready" and waivers.status(submission) != "complete":
         raise ApiProblem(409, "work.not_complete", _(
             "The latest check is not complete. Request what is missing, or re-run the check."))
-    messages = work.decide(submission, item, to, reason)
-    tokens.audit(token, "api_status", submission, to=to, reason=reason)
+    messages = work.decide(submission, item, to, reason, reason_id)
+    tokens.audit(token, "api_status", submission, to=to, reason=reason,
+                 **({"reason_id": reason_id} if reason_id else {}))
     db.session.commit()
     notify.dispatch(messages)
     return shapes.submission(submission, jobs.services()[submission.service_id], g.lang)
@@ -128,7 +142,7 @@ def status(reference: str, to: str, reason: str | None = None, **_args: Any) -> 
 @bp.response(201, schemas.RequestListSchema)
 @errors(400, 401, 403, 404, 409, 415, 422)
 def request_documents(reference: str, items: list[str], clerk: str, note: str | None = None,
-                      **_args: Any) -> dict[str, Any]:
+                      reason_id: str | None = None, **_args: Any) -> dict[str, Any]:
     """Ask the citizen for documents.
 
     Ask for checklist items; the citizen sees the request when they come back, and the
@@ -143,6 +157,7 @@ def request_documents(reference: str, items: list[str], clerk: str, note: str | 
                          [{"field": f"items[{items.index(i)}]", "code": "request.unknown_item",
                            "message": _("%(item)s is not on this service's checklist.", item=i[:80])}
                           for i in unknown])
+    reason_id = _reason_id(service, "needs_documents", reason_id)
     staff = db.session.query(StaffUser).filter_by(email=clerk.strip().lower()).one_or_none()
     if staff is None or not staff.active or submission.service_id not in work.visible_services(staff):
         raise ApiProblem(422, "request.clerk", _("Name a staff member with an active account who may see this "
@@ -154,8 +169,9 @@ def request_documents(reference: str, items: list[str], clerk: str, note: str | 
         raise ApiProblem(409, "work.claimed", _("A clerk is working on this submission. Try again later."))
     chosen = list(dict.fromkeys(items))
     text = (note or "").strip()[:2000] or None
-    _row, messages = work.request_documents(submission, staff, chosen, text)
-    tokens.audit(token, "api_request_documents", submission, items=chosen, note=text, clerk=staff.email)
+    _row, messages = work.request_documents(submission, staff, chosen, text, reason_id)
+    tokens.audit(token, "api_request_documents", submission, items=chosen, note=text, clerk=staff.email,
+                 **({"reason_id": reason_id} if reason_id else {}))
     db.session.commit()
     notify.dispatch(messages)
     return {"requests": shapes.requests(submission, service, g.lang)}

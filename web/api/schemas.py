@@ -103,7 +103,12 @@ class QueueArgs(ExportArgs):
 class StatusChange(ma.Schema):
     to = fields.String(required=True, validate=validate.OneOf(STATUSES))
     reason = fields.String(validate=text(4000), metadata={
-        "description": "Needed to reject: the citizen reads it"})
+        "description": "Needed to reject unless reason_id is given: the citizen reads it, after the canned "
+                       "reason when both are given"})
+    reason_id = fields.String(validate=text(60), metadata={
+        "description": "One of the canned reasons the service file gives for this decision; the "
+                       "citizen reads its words in their language. An unknown one is refused with "
+                       "`reason.unknown`"})
 
 
 class DocumentRequestIn(ma.Schema):
@@ -111,6 +116,10 @@ class DocumentRequestIn(ma.Schema):
                         validate=validate.Length(min=1, max=50),
                         metadata={"description": "Checklist item ids (forms and documents) to ask for"})
     note = fields.String(validate=text(2000), metadata={"description": "What the citizen reads"})
+    reason_id = fields.String(validate=text(60), metadata={
+        "description": "One of the service's canned reasons for asking for documents; without a note, the "
+                       "citizen reads its words in their language. An unknown one is refused with "
+                       "`reason.unknown`"})
     clerk = fields.Email(required=True, metadata={
         "description": "The email of the staff member the request is made for; the citizen's to-do list and "
                        "the audit trail name them"})

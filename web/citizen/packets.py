@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 import intake
+from intake.rules import fold
 from intake.services import Service
 from web import decisions, jobs, references, storage
 from web.citizen import contact
@@ -262,6 +263,28 @@ def _zip_from(report: intake.Report, service: Service, typed: str) -> str | None
     return None
 
 
+def fold_name(text: str) -> str:
+    """A name as the queue searches it: accents and case folded, spaces collapsed, so "JOSÉ
+    Pérez" and "jose perez" are the same person."""
+    return " ".join(fold(text).split())[:200]
+
+
+def applicant_name(report: intake.Report, service: Service) -> str | None:
+    """The applicant's name in a report, folded, read from the form fields the service file
+    names for the "right person" rule (a document's ``name_matches``), as the checker reads
+    them; None when the service names none or the form does not give it."""
+    values = {form.form: form.values for form in report.forms}
+    for spec in service.documents:
+        where = spec.name_matches
+        if where is None or where.form not in values:
+            continue
+        given = values[where.form or ""]
+        parts = [str(given[f]) for f in where.field.split() if isinstance(given.get(f), str) and given[f].strip()]
+        if parts:
+            return fold_name(" ".join(parts)) or None
+    return None
+
+
 def check_new(service: Service, incoming: Incoming) -> intake.Report:
     """The report for a new packet, before anything is stored."""
     return jobs.run_check(service, incoming.files)
@@ -277,7 +300,8 @@ def create(service: Service, incoming: Incoming, report: intake.Report, *, clien
         zip_digits = _zip_from(report, service, zip_code)
         submission = Submission(reference=_unused_reference(), secret_hash=hashed(secret),
                                 zip_hash=hashed(zip_digits) if zip_digits else None, client_key=client_key,
-                                service_id=service.id, status=report.status, lang=_lang())
+                                service_id=service.id, status=report.status, lang=_lang(),
+                                applicant_name=applicant_name(report, service))
         submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
                             for item, u in incoming.files]
         contact.apply(submission, details, _lang())
@@ -444,6 +468,7 @@ def recheck(submission: Submission, service: Service, *, event: str) -> None:
 
 def _record(submission: Submission, service: Service, report: intake.Report, *, event: str) -> None:
     submission.status = report.status
+    submission.applicant_name = applicant_name(report, service)
     check = CheckRecord(service_version=service.version, status=report.status, report_json=report_json(report),
                         finished_at=utcnow())
     submission.checks.append(check)

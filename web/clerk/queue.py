@@ -9,9 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 
+from intake.services import Service
 from web import references, waivers
+from web.citizen.packets import fold_name
 from web.models import STATUSES, CheckRecord, Submission, Waiver, WorkItem, db
 
 SORTS = ("oldest", "newest", "changed")
@@ -48,21 +50,28 @@ class Filters:
     received_to: dt.date | None = None
     missing: str = ""
     sort: str = "oldest"
+    name: str = ""
+    held: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
         status, sort, missing = args.get("status", ""), args.get("sort", ""), (args.get("missing", "") or "").strip()
+        name = fold_name("".join(c for c in (args.get("name", "") or "") if c.isprintable())[:100])
         return cls(service=args.get("service", "") or "", status=status if status in STATUSES else "",
                    q="".join(c for c in (args.get("q", "") or "") if c.isprintable()).strip()[:40],
                    received_from=_date(args.get("received_from")),
                    received_to=_date(args.get("received_to")),
-                   missing=missing if _ITEM.fullmatch(missing) else "", sort=sort if sort in SORTS else "oldest")
+                   missing=missing if _ITEM.fullmatch(missing) else "", sort=sort if sort in SORTS else "oldest",
+                   name=name, held=args.get("held") == "me")
 
     def as_args(self) -> dict[str, str]:
         """The filters as address arguments, for links that keep them."""
-        out = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in vars(self).items() if v}
+        out = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in vars(self).items()
+               if v and k != "held"}
         if out.get("sort") == "oldest":
             del out["sort"]
+        if self.held:
+            out["held"] = "me"
         return out
 
 
@@ -85,9 +94,13 @@ def _still_missing(item: str) -> Any:
     return and_(missing, ~waived)
 
 
-def select_for(services: set[str], filters: Filters) -> tuple[Select[Any], Select[Any]]:
+def select_for(services: set[str], filters: Filters, user_id: int | None = None) -> tuple[Select[Any], Select[Any]]:
     """The unfiltered query over the caller's services (for counts), and the filtered one in
-    the order asked for (oldest first unless told otherwise)."""
+    the order asked for (oldest first unless told otherwise).
+
+    "Held by me" needs the clerk (``user_id``): it lists what they claimed, an expired claim
+    included, since nobody else took it yet; a caller with no clerk (an API token) holds
+    nothing, so the filter then lists nothing."""
     visible = sorted(services)
     chosen = [filters.service] if filters.service in visible else visible
     base = (select(Submission, WorkItem).join(WorkItem, WorkItem.submission_id == Submission.id)
@@ -105,6 +118,10 @@ def select_for(services: set[str], filters: Filters) -> tuple[Select[Any], Selec
         query = query.where(Submission.created_at < end)
     if filters.missing:
         query = query.where(_still_missing(filters.missing))
+    if filters.name:
+        query = query.where(Submission.applicant_name.contains(filters.name, autoescape=True))
+    if filters.held:
+        query = query.where(WorkItem.claimed_by == user_id) if user_id is not None else query.where(false())
     order = {"oldest": (Submission.created_at, Submission.id),
              "newest": (Submission.created_at.desc(), Submission.id.desc()),
              "changed": (WorkItem.changed_at.desc(), Submission.id.desc())}[filters.sort]
@@ -116,6 +133,31 @@ def counts(base: Select[Any]) -> dict[str, int]:
     found = base.with_only_columns(WorkItem.status.label("work_status")).subquery()
     rows = db.session.execute(select(found.c.work_status, func.count()).group_by(found.c.work_status)).all()
     return {status: 0 for status in STATUSES} | {status: count for status, count in rows}
+
+
+CLOSED = ("ready", "rejected")
+
+
+def days_over(service: Service | None, status: str, received: dt.datetime, now: dt.datetime) -> int | None:
+    """How many whole days old a submission still open is, when that is more than its
+    service's ``review_days`` target; None when it is within the target, decided, or the
+    service sets no target."""
+    if service is None or service.review_days is None or status in CLOSED:
+        return None
+    days = (now - received).days
+    return days if days > service.review_days else None
+
+
+def over_target(query: Select[Any], catalogue: Mapping[str, Service], now: dt.datetime) -> int:
+    """How many open submissions the query lists are older than their service's target, in
+    one count (the same rule as ``days_over``: more whole days than the target)."""
+    late = [and_(Submission.service_id == sid, Submission.created_at <= now - dt.timedelta(days=s.review_days + 1))
+            for sid, s in catalogue.items() if s.review_days is not None]
+    if not late:
+        return 0
+    found = (query.order_by(None).where(WorkItem.status.not_in(CLOSED), or_(*late))
+             .with_only_columns(Submission.id).subquery())
+    return int(db.session.scalar(select(func.count()).select_from(found)) or 0)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from web import accounts, backoff, csvfiles, decisions, jobs, logins, notify, re
 from web.clerk import bp, images, timeline, work
 from web.clerk import queue as queue_filters
 from web.models import (
+    MOVES,
     STATUSES,
     AuditEntry,
     DocumentRequest,
@@ -108,7 +109,7 @@ def sign_out_everywhere() -> WerkzeugResponse:
 def _filtered(user: StaffUser) -> tuple[Any, Any, list[str]]:
     """The queue's query for this clerk and the filters in the address, and the unfiltered base."""
     visible = work.visible_services(user)
-    base, query = queue_filters.select_for(visible, queue_filters.Filters.from_args(request.args))
+    base, query = queue_filters.select_for(visible, queue_filters.Filters.from_args(request.args), user.id)
     return base, query, sorted(visible)
 
 
@@ -138,11 +139,32 @@ def queue() -> str:
     shown = [sid for sid in visible if sid in catalogue]
     items = {item_id: title.get(g.lang) for sid in ([filters.service] if filters.service in shown else shown)
              for item_id, title in _item_titles(catalogue[sid]).items()}
+    now = utcnow()
+    late = {s.id: days for s, item in rows[:PAGE_SIZE]
+            if (days := queue_filters.days_over(catalogue.get(s.service_id), item.status, s.created_at, now))}
     return render_template("clerk/queue.html", rows=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=page,
                            counts=counts, services=visible, catalogue=catalogue, holders=holders,
                            filters=filters, args=filters.as_args(), items=items,
                            summaries=queue_filters.summaries([s for s, _i in rows[:PAGE_SIZE]], g.lang),
-                           expired=work.expired, age=_age, statuses=STATUSES, display=references.display)
+                           expired=work.expired, age=_age, statuses=STATUSES, display=references.display,
+                           late=late, over_target=queue_filters.over_target(query, {
+                               sid: catalogue[sid] for sid in shown}, now))
+
+
+@bp.post("/next")
+@login_required
+def claim_next() -> WerkzeugResponse:
+    """Claim the oldest free submission the queue's filters (kept in the address) list, and open
+    it; with none left, back to the same queue with a plain message."""
+    user = _user()
+    _base, query, _visible = _filtered(user)
+    filters = queue_filters.Filters.from_args(request.args)
+    found = work.claim_next(user, query, status_chosen=bool(filters.status))
+    if found is None:
+        flash(_("Nothing is left to claim in this list."), "info")
+        kept: dict[str, Any] = dict(filters.as_args())
+        return redirect(url_for("clerk.queue", **kept), 303)
+    return redirect(url_for("clerk.detail", reference=found.reference), 303)
 
 
 def _age(when: Any) -> str:
@@ -168,18 +190,37 @@ def detail(reference: str) -> str:
     report = waivers.report(submission, g.lang) if submission.latest is not None else _no_report_yet()
     names = {u.id: u.name for u in db.session.query(StaffUser)}
     titles = {k: v.get(g.lang) for k, v in _item_titles(service).items()}
+    holds = work.holds(user, item)
+    free = holds or item.claimed_by is None or work.expired(item)
     return render_template("clerk/detail.html", submission=submission, item=item, service=service, report=report,
                            timeline=timeline.entries(submission, titles),
                            asked=decisions.requests(submission, service, g.lang),
                            notes=db.session.query(Note).filter_by(submission_id=submission.id).order_by(Note.id).all(),
-                           holds=work.holds(user, item), expired=work.expired(item),
+                           holds=holds, expired=work.expired(item),
                            holder=db.session.get(StaffUser, item.claimed_by) if item.claimed_by else None,
                            requests=db.session.query(DocumentRequest).filter_by(submission_id=submission.id).all(),
                            audit_rows=audit_rows, display=references.display, moves=work.MOVES[item.status],
                            waivable=waivers.waivable(report), names=names,
                            waived_by={(w.kind, w.target): w for w in waivers.of(submission)},
                            views=images.form_views(submission, service, report, g.lang),
-                           item_titles=titles)
+                           item_titles=titles, reasons=_reasons(service),
+                           decided_reason=" ".join(p for p in (decisions.canned(
+                               service, item.status, item.reason_id, g.lang), item.reason) if p),
+                           one_step=free and "ready" in MOVES[item.status]
+                           and waivers.status(submission) == "complete",
+                           assignable=_assignable(submission) if user.role in ("supervisor", "admin") else [])
+
+
+def _reasons(service: Service) -> dict[str, list[tuple[str, str]]]:
+    """The service's canned reasons for each decision, as (id, words in the page's language)."""
+    return {decision: [(r.id, r.text.get(g.lang)) for r in service.reasons.get(decision, ())]
+            for decision in ("rejected", "needs_documents")}
+
+
+def _assignable(submission: Submission) -> list[StaffUser]:
+    """The active staff who may see the submission's service: whom a supervisor may give it to."""
+    people = db.session.query(StaffUser).filter_by(active=True).order_by(StaffUser.name, StaffUser.id)
+    return [p for p in people if submission.service_id in work.visible_services(p)]
 
 
 @bp.get("/s/<reference>/files/<int(max=2147483647):file_id>")
@@ -230,8 +271,43 @@ def release(reference: str) -> WerkzeugResponse:
 @bp.post("/s/<reference>/status")
 @login_required
 def status(reference: str) -> WerkzeugResponse:
-    to, reason = request.form.get("to", ""), request.form.get("reason")
-    return _act(reference, lambda user, submission: work.move(user, submission, to, reason))
+    to, reason, reason_id = request.form.get("to", ""), request.form.get("reason"), request.form.get("reason_id")
+    return _act(reference, lambda user, submission: work.move(user, submission, to, reason, reason_id))
+
+
+@bp.post("/s/<reference>/ready")
+@login_required
+def ready(reference: str) -> WerkzeugResponse:
+    """Claim (when not held yet) and mark ready in one step: for a packet whose latest check is
+    complete. Each step is audited on its own, as if done one after the other."""
+
+    def claim_and_ready(user: StaffUser, submission: Submission) -> None:
+        if not work.holds(user, work.work_item(submission)):
+            work.claim(user, submission)
+        work.move(user, submission, "ready")
+
+    return _act(reference, claim_and_ready)
+
+
+@bp.post("/s/<reference>/assign")
+@login_required
+def assign(reference: str) -> WerkzeugResponse:
+    """A supervisor or an admin gives the submission to a staff member of its service."""
+    submission = _submission(reference)
+    user = _user()
+    if user.role not in ("supervisor", "admin"):
+        work.audit(user, "denied", reference=submission.reference, endpoint=request.endpoint)
+        db.session.commit()
+        abort(403)
+    chosen = request.form.get("clerk", type=int)
+    to = db.session.get(StaffUser, chosen) if chosen is not None and 0 < chosen < 2**31 else None
+
+    def give(user: StaffUser, submission: Submission) -> None:
+        if to is None:
+            raise work.Refused(_("Choose someone who may work on this service."))
+        work.assign(user, submission, to)
+
+    return _act(reference, give)
 
 
 @bp.post("/s/<reference>/note")
@@ -253,6 +329,7 @@ def note(reference: str) -> WerkzeugResponse:
 def request_documents(reference: str) -> WerkzeugResponse:
     items = request.form.getlist("items")
     text = (request.form.get("note") or "").strip()[:2000] or None
+    picked = request.form.get("reason_id")
 
     def ask(user: StaffUser, submission: Submission) -> None:
         service = jobs.services()[submission.service_id]
@@ -261,9 +338,11 @@ def request_documents(reference: str) -> WerkzeugResponse:
             raise work.Refused(_("Choose at least one item to ask for."))
         if not work.holds(user, work.work_item(submission)):
             raise work.Refused(_("Claim the submission before you change it."))
-        _row, messages = work.request_documents(submission, user, chosen, text)
+        reason_id = work.check_reason(service, "needs_documents", picked)
+        _row, messages = work.request_documents(submission, user, chosen, text, reason_id)
         work.work_item(submission).claimed_at = utcnow()
-        work.audit(user, "request_documents", submission, items=chosen, note=text)
+        work.audit(user, "request_documents", submission, items=chosen, note=text,
+                   **({"reason_id": reason_id} if reason_id else {}))
         db.session.commit()
         notify.dispatch(messages)
 
