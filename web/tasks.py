@@ -70,7 +70,7 @@ def init_app(app: Flask) -> Celery:
     celery.Task = InApp
     _NICENESS[0] = int(app.config["CHECK_WORKER_NICE"])
 
-    @celery.task(name=checkqueue.CHECK_TASK, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
+    @celery.task(name=checkqueue.CHECK_TASK, bind=True, max_retries=None, shared=False)  # type: ignore[untyped-decorator]
     def check(task: Task, check_id: int) -> str:
         worker = checkqueue.worker_name()
         try:
@@ -92,15 +92,15 @@ def init_app(app: Flask) -> Celery:
             raise task.retry(countdown=outcome.wait_seconds)
         return outcome.reason or "done"
 
-    @celery.task(name=checkqueue.SWEEP_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=checkqueue.SWEEP_TASK, shared=False)  # type: ignore[untyped-decorator]
     def sweep() -> int:
         return checkqueue.sweep()
 
-    @celery.task(name=notify.NOTIFY_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=notify.NOTIFY_TASK, shared=False)  # type: ignore[untyped-decorator]
     def send_message(notification_id: int) -> str:
         return notify.deliver(notification_id)
 
-    @celery.task(name=notify.PERIODIC_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=notify.PERIODIC_TASK, shared=False)  # type: ignore[untyped-decorator]
     def send_due_messages() -> dict[str, int]:
         return notify.send_due()
 

@@ -398,3 +398,21 @@ def test_with_a_broker_the_worker_sends_the_message(
             break
         time.sleep(0.1)
     assert state == "sent"
+
+
+def test_the_periodic_job_is_on_the_beat_schedule_and_sends_what_is_due(
+        mail_app: Flask, smtp_server: Any, ds11: bytes) -> None:
+    from web import notify as messages
+
+    celery = mail_app.extensions["intake.celery"]
+    schedule = celery.conf.beat_schedule["messages"]
+    assert schedule["task"] == messages.PERIODIC_TASK and schedule["schedule"] == mail_app.config["MESSAGES_SECONDS"]
+    citizen = mail_app.test_client()
+    reference = _reference(_upload(citizen, {"item-ds11": (ds11, "ds11.pdf")}))
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert citizen.post(f"/r/{reference}/contact", data={"email": CITIZEN, "consent": "1",
+                                                         "visit_date": tomorrow}).status_code == 303
+    with mail_app.app_context():
+        counts = celery.tasks[messages.PERIODIC_TASK]()  # what beat runs, here in this process
+    assert counts == {"reminders": 1, "sent": 1, "failed": 0, "waiting": 0}
+    assert "Your visit is on" in _parts(smtp_server.wait_for(1)[0])[0]
