@@ -7,7 +7,6 @@ Spanish."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests import shared_corpus, smtpserver
-from tests.browser.conftest import OUTPUT, STAFF_PASSWORD
+from tests.browser.conftest import OUTPUT, STAFF_PASSWORD, serving
 
 CITIZEN = "maria.lopez@example.com"
 
@@ -24,35 +23,13 @@ CITIZEN = "maria.lopez@example.com"
 @pytest.fixture
 def mailing_server(tmp_path: Path) -> Iterator[tuple[str, Any, smtpserver.SmtpServer]]:
     """The real app on a free port with a clerk of the passport service and a real SMTP server."""
-    from flask_migrate import upgrade
-    from werkzeug.serving import make_server
-
-    from web import create_app, jobs
-
     reason = smtpserver.available()
     if reason:
         pytest.skip(reason)
-    with smtpserver.running() as mail:
-        app = create_app({"SECRET_KEY": "browser-test", "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
-                          "STORAGE": str(tmp_path / "files"), "RATELIMIT_ENABLED": False, "SMTP_URL": mail.url,
-                          "MAIL_FROM": "passports@example.gov"})
-        with app.app_context():
-            upgrade(directory=str(Path(app.root_path) / "migrations"))
-        runner = app.test_cli_runner()
-        for email, name, role in (("ana@example.gov", "Ana", "clerk"), ("sup@example.gov", "Sup", "supervisor")):
-            made = runner.invoke(args=["users", "create", email, "--name", name, "--role", role,
-                                       "--password", STAFF_PASSWORD])
-            assert made.exit_code == 0, made.output
-            assert runner.invoke(args=["users", "grant", email, "passport-first-time"]).exit_code == 0
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}", app, mail
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
-            jobs.shutdown(app)
+    with smtpserver.running() as mail, serving(
+            tmp_path, (("ana@example.gov", "clerk"), ("sup@example.gov", "supervisor")),
+            SMTP_URL=mail.url, MAIL_FROM="passports@example.gov") as (address, app):
+        yield address, app, mail
 
 
 def _accessible(page: Any, name: str) -> None:
