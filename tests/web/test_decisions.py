@@ -122,6 +122,11 @@ def test_a_rejected_packet_never_reads_ready_and_the_reason_is_shown_everywhere(
     assert "The photo ID has expired. Bring a valid one." in text and "upload new files on this page" in text
     bring = Pages(citizen).get(f"/r/{reference}/bring").get_text(" ")
     assert "The office could not accept your application" in bring and "The photo ID has expired." in bring
+    refused = post_files(citizen, f"/r/{reference}/files",
+                         upload_data(everything=[(b"PK\x03\x04 a word file", "letter.docx")]))
+    assert refused.status_code == 422
+    again = Pages.check(refused, 422)
+    assert again.h1.get_text(strip=True) == "The office could not accept your application", "also beside an error"
     spanish = Pages(citizen).get(f"/r/{reference}?lang=es")
     assert spanish.h1.get_text(strip=True) == "La oficina no pudo aceptar su solicitud"
 

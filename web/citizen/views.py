@@ -225,11 +225,20 @@ def result(reference: str) -> str | WerkzeugResponse:
     link = None
     if fresh and fresh.get("reference") == canonical:
         link = url_for("citizen.resume", reference=canonical, secret=fresh["secret"], _external=True)
-    return render_template("citizen/result.html", service=service, submission=submission, report=latest,
-                           changes=packets.changes(previous, latest), resume_link=link,
-                           reference=references.display(canonical), errors=[], blocking=_blocking(latest),
-                           asked=_asked(submission, service), decision=decisions.decision(submission, service, g.lang),
-                           contact_form=request.args.get("contact"))
+    return _result_page(submission, service, canonical, latest, changes=packets.changes(previous, latest),
+                        resume_link=link)
+
+
+def _result_page(submission: Submission, service: Service, reference: str, report: dict[str, Any] | None = None,
+                 *, errors: list[tuple[str, str]] | None = None, changes: Any = None, resume_link: str | None = None,
+                 contact_values: Any = None) -> str:
+    """The result page: the latest report (waivers applied), the office's decision over it, the
+    to-do list, and the forms to add files and contact details (with their errors, if any)."""
+    report = report if report is not None else waivers.report(submission, g.lang)
+    return render_template("citizen/result.html", service=service, submission=submission, report=report,
+                           changes=changes, resume_link=resume_link, reference=references.display(reference),
+                           errors=errors or [], blocking=_blocking(report), asked=_asked(submission, service),
+                           decision=decisions.decision(submission, service, g.lang), contact_values=contact_values)
 
 
 def _reference_key() -> str:
@@ -288,12 +297,7 @@ def contact_details(reference: str) -> WerkzeugResponse | tuple[str, int]:
     if details is None and not wrong:
         wrong = [("email", _("Write your email address or the date of your visit."))]
     if wrong:
-        latest = waivers.report(submission, g.lang)
-        return render_template("citizen/result.html", service=service, submission=submission, report=latest,
-                               changes=None, resume_link=None, reference=references.display(reference),
-                               errors=wrong, blocking=_blocking(latest), asked=_asked(submission, service),
-                               decision=decisions.decision(submission, service, g.lang),
-                               contact_values=request.form), 422
+        return _result_page(submission, service, reference, errors=wrong, contact_values=request.form), 422
     contact.apply(submission, details, g.lang)
     db.session.add(AuditEntry(action="citizen_contact", submission_id=submission.id,
                               detail=json.dumps({"email": "given" if submission.email else "none",
@@ -343,11 +347,7 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
     def again(errors: list[tuple[str, str]], status: int) -> tuple[str, int]:
         if submission.latest is None:
             return _checking(submission, service, reference), status
-        latest = waivers.report(submission, g.lang)
-        return render_template("citizen/result.html", service=service, submission=submission, report=latest,
-                               changes={}, resume_link=None, reference=references.display(reference),
-                               errors=errors, blocking=_blocking(latest),
-                               asked=_asked(submission, service)), status
+        return _result_page(submission, service, reference, errors=errors), status
 
     if not incoming.files and not incoming.refused:
         return again([("everything", _("Choose at least one file to upload."))], 400)
