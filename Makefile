@@ -14,6 +14,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PY) setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet --upgrade 'setuptools>=68' wheel
 	$(PY) -m pip install --quiet -e '.[dev,pg]'
 	@touch $(STAMP)
 
@@ -49,7 +50,7 @@ fuzz: $(STAMP)
 # with a pypdf that pip compiled at install time, not with our source being compiled.
 bench: $(STAMP)
 	@$(PY) -m compileall -q intake >/dev/null
-	@status=0; for script in bench_read bench_check bench_hostile; do $(PY) bench/$$script.py || status=1; done; \
+	@status=0; for script in bench_read bench_check bench_hostile bench_ocr; do $(PY) bench/$$script.py || status=1; done; \
 	  exit $$status
 
 # Load on one machine (not a test): its own PostgreSQL database, Redis, S3 server, two web hosts

@@ -34,11 +34,11 @@ from intake.words import Words
 
 if TYPE_CHECKING:
     from intake.checks import Checker, check
-    from intake.scaffold import scaffold
+    from intake.drafts import scaffold
     from intake.services import Service, ServiceError, UnknownServiceError, catalogue, load_service
 
 _LAZY = {
-    "Checker": "intake.checks", "check": "intake.checks", "scaffold": "intake.scaffold",
+    "Checker": "intake.checks", "check": "intake.checks", "scaffold": "intake.drafts",
     "Service": "intake.services", "ServiceError": "intake.services", "UnknownServiceError": "intake.services",
     "catalogue": "intake.services", "load_service": "intake.services",
 }

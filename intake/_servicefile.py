@@ -119,6 +119,45 @@ class Sources(fields.Field):  # type: ignore[type-arg]
         return tuple(items)
 
 
+class OneOf(fields.Field):  # type: ignore[type-arg]
+    """The values a field allows, each optionally with the words a citizen reads for it.
+
+    Three forms: a list of values (``[A, B]``); a list where an item may carry its words
+    (``[{value: Choice1, en: Married, es: Casado}]``); a mapping of value to words
+    (``{Choice1: {en: Married, es: Casado}}``). Loads as a list of (value, Words or None).
+    """
+
+    _WORDS = WordsField()
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[tuple[str, Any]]:
+        if isinstance(value, Mapping):
+            items: list[tuple[Any, Any]] = list(value.items())
+        elif isinstance(value, list):
+            items = [(i.get("value"), {k: v for k, v in i.items() if k != "value"}) if isinstance(i, Mapping)
+                     else (i, None) for i in value]
+        else:
+            raise ValidationError("list the values the form allows, like [A, B], or give each its words: "
+                                  "{A: {en: ..., es: ...}}")
+        if not items:
+            raise ValidationError("list at least one value")
+        out: list[tuple[str, Any]] = []
+        errors: dict[Any, list[str]] = {}
+        for index, (raw, words) in enumerate(items):
+            where = raw if isinstance(value, Mapping) else index
+            if raw is None:
+                errors[where] = ["each item with words needs its value: {value: Choice1, en: ..., es: ...}"]
+            elif not isinstance(raw, str) or not raw:
+                errors[where] = ["Not a valid string."]
+            else:
+                try:
+                    out.append((raw, None if words is None else self._WORDS.deserialize(words)))
+                except ValidationError as exc:
+                    errors[where] = cast(list[str], exc.messages)
+        if errors:
+            raise ValidationError(cast(Any, errors))
+        return out
+
+
 class ConditionSchema(_Strict):
     form = _ident()
     field = _ident(required=True)
@@ -170,7 +209,7 @@ class FieldSchema(_Strict):
     max = fields.Float()
     not_before = DateBound()
     not_after = DateBound()
-    one_of = fields.List(fields.String(), validate=validate.Length(min=1))
+    one_of = OneOf()
     formats = fields.List(fields.String(), validate=validate.Length(min=1))
     join = fields.String()
     sensitive = _bool()
@@ -253,9 +292,12 @@ class FormSchema(_Strict):
         for field_id, spec in data.pop("fields_").items():
             spec.setdefault("sensitive", spec["type"] in ("ssn", "ein"))
             spec["sources"] = spec.pop("source")
-            for key in ("one_of", "formats"):
-                if key in spec:
-                    spec[key] = tuple(spec[key])
+            if "one_of" in spec:
+                pairs = spec.pop("one_of")
+                spec["one_of"] = tuple(v for v, _ in pairs)
+                spec["choice_words"] = tuple((v, w) for v, w in pairs if w is not None)
+            if "formats" in spec:
+                spec["formats"] = tuple(spec["formats"])
             specs[field_id] = FieldSpec(id=field_id, **spec)
         return FormSpec(fields=specs, rules=tuple(data.pop("rules", ())),
                         editions=tuple(data.pop("editions", ())), **data)
@@ -424,6 +466,8 @@ class LintWarning:
 
     code: str
     text: str
+    blocking: bool = False
+    """A mistake that loads but cannot be meant (a dead rule, a lost key): lint exits 2 on it."""
 
 
 REASON_MAX_CHARS = 300
@@ -435,9 +479,126 @@ REVIEW_DAYS_MAX = 90
 def lint(path: Path) -> tuple[Service, list[LintWarning]]:
     """Load the service in ``path`` as ``load`` does, and say what in it is allowed but doubtful."""
     service, nodes = _load(path)
-    found = [LintWarning(code, _locate(path, where, f"{message} ({code})", nodes))
+    data = yaml.safe_load(_read(path))
+    found = [LintWarning(code, _locate(path, where, f"{message} ({code})", nodes), code in BLOCKING)
+             for code, where, message in _doubts_more(service, data)]
+    found += [LintWarning(code, _locate(path, where, f"{message} ({code})", nodes), code in BLOCKING)
              for code, where, message in _doubts(service)]
+    found += [LintWarning(code, f"{path.name}, line {line}, {trail}: {message} ({code})", code in BLOCKING)
+              for code, line, trail, message in _node_doubts(nodes)]
     return service, found
+
+
+BLOCKING = frozenset({"lint.duplicate_key", "lint.dead_condition", "lint.sample_date_unquoted",
+                      "lint.unknown_code", "lint.kind_never_matches", "lint.document_unreachable"})
+"""Lint codes for what loads but cannot be meant; the others are warnings and leave the exit 0."""
+
+
+def problem_codes() -> frozenset[str]:
+    """The codes a sample may expect: the keys of the message catalogue, without their variants."""
+    from intake.messages import TEXTS
+
+    return frozenset(key.split(":")[0] for key in TEXTS)
+
+
+def _node_doubts(nodes: dict[tuple[Any, ...], yaml.Node]) -> Iterator[tuple[str, int, str, str]]:
+    """Mistakes YAML hides once loaded: a key written twice (the first is lost), a date in a sample."""
+    for where, node in nodes.items():
+        if where and where[-1] == "<key>":
+            continue
+        trail = " › ".join(str(_name(where, i)) for i in range(len(where))) or "top"
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, _value in node.value:
+                if key.value in seen:
+                    yield ("lint.duplicate_key", key.start_mark.line + 1, trail,
+                           f"{key.value!r} is written twice here, and YAML keeps only the last one; "
+                           "give each its own name or delete one")
+                seen.add(key.value)
+        elif (isinstance(node, yaml.ScalarNode) and node.style is None and node.tag.endswith(":timestamp")
+              and len(where) > 4 and where[0] == "samples" and where[4] == "values"):
+            yield ("lint.sample_date_unquoted", node.start_mark.line + 1, trail,
+                   f"YAML reads {node.value} without quotes as a date, not as the text typed into the form; "
+                   f"write it in quotes as the form expects it, like '{node.value}'")
+
+
+def _conditions(service: Service) -> Iterator[tuple[tuple[Any, ...], Condition, str | None]]:
+    for fi, form in enumerate(service.forms):
+        for field_id, spec in form.fields.items():
+            if spec.required_when:
+                yield ("forms", fi, "fields", field_id, "required_when"), spec.required_when, form.id
+        for ri, rule in enumerate(form.rules):
+            if rule.when:
+                yield ("forms", fi, "rules", ri, "when"), rule.when, form.id
+        if form.required_when:
+            yield ("forms", fi, "required_when"), form.required_when, None
+    for di, doc in enumerate(service.documents):
+        if doc.required_when:
+            yield ("documents", di, "required_when"), doc.required_when, None
+
+
+def _dead(service: Service, cond: Condition, default_form: str | None) -> str | None:
+    """Why ``cond`` can never hold, when the field's one_of says which answers the form allows."""
+    form = next((f for f in service.forms if f.id == (cond.form or default_form)), None)
+    spec = form.fields.get(cond.field) if form else None
+    if spec is None or not spec.one_of or cond.op not in ("is", "is_not", "in"):
+        return None
+    wanted = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+    missing = [v for v in wanted if str(v) not in spec.one_of]
+    if not missing:
+        return None
+    return (f"{', '.join(repr(str(v)) for v in missing)} is not one of the answers {cond.field} allows "
+            f"({', '.join(spec.one_of)}), so this condition can never be true; use one of them")
+
+
+def _words(data: Any, where: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(data, Mapping):
+        if set(data) == {"en", "es"} and isinstance(data["en"], str) and isinstance(data["es"], str):
+            en, es = data["en"].strip(), data["es"].strip()
+            if es.upper().startswith("TODO") or (en == es and len(re.findall(r"[^\W\d_]{3,}", en)) >= 2):
+                yield (*where, "es"), en
+            return
+        for key, value in data.items():
+            yield from _words(value, (*where, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _words(item, (*where, i))
+
+
+def _doubts_more(service: Service, data: Any) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+    for where, cond, default_form in _conditions(service):
+        why = _dead(service, cond, default_form)
+        if why:
+            yield "lint.dead_condition", where, why
+    known = problem_codes()
+    for si, sample in enumerate(service.samples):
+        for ci, code in enumerate(sample.codes):
+            if code not in known:
+                close = difflib.get_close_matches(code, sorted(known), n=1)
+                hint = f"; did you mean {close[0]}?" if close else "; see intake rules for the list"
+                yield ("lint.unknown_code", ("samples", si, "expect", "codes", ci),
+                       f"{code!r} is not a problem code{hint}")
+    used = {k for d in service.documents for k in d.any_of} | {k for p in service.points for k in p.documents}
+    own = set(data.get("document_kinds") or {}) if isinstance(data, Mapping) else set()
+    for kind_id in sorted(used | own):
+        kind = service.kinds.get(kind_id)
+        if kind is not None and not kind.text_any and not kind.text_all:
+            where = ("document_kinds", kind_id) if kind_id in own else ("documents",)
+            yield ("lint.kind_never_matches", where,
+                   f"the document kind {kind_id} has no text_any or text_all, so no file can ever be "
+                   "recognised as it; list words printed on such a document")
+    for di, doc in enumerate(service.documents):
+        kinds = [service.kinds[k] for k in doc.any_of if k in service.kinds]
+        if kinds and not any(k.text_any or k.text_all for k in kinds):
+            yield ("lint.document_unreachable", ("documents", di, "any_of"),
+                   f"no file can ever count as {doc.id}: none of its kinds has text to recognise it by; "
+                   "give the kinds text_any")
+        elif doc.required_when is not None and _dead(service, doc.required_when, None):
+            yield ("lint.document_unreachable", ("documents", di, "required_when"),
+                   f"{doc.id} is never asked for, because its required_when can never be true")
+    for where, en in _words(data):
+        yield ("lint.untranslated", where, f"the Spanish text is missing or the same as the English ({en[:40]!r}); "
+               "write it in Spanish")
 
 
 def _doubts(service: Service) -> Iterator[tuple[str, tuple[Any, ...], str]]:
@@ -564,6 +725,15 @@ def _explain(where: tuple[Any, ...], message: str, nodes: dict[tuple[Any, ...], 
     return message[:1].lower() + message[1:].rstrip(".")
 
 
+def locate(path: Path, where: tuple[Any, ...], message: str) -> str:
+    """``message`` placed at the line of ``where`` in the service file, for mistakes found after loading."""
+    try:
+        _data, nodes = _parse(path, _read(path))
+    except ServiceError:
+        nodes = {}
+    return _locate(path, where, message, nodes)
+
+
 def _locate(path: Path, where: tuple[Any, ...], message: str, nodes: dict[tuple[Any, ...], yaml.Node]) -> str:
     line = None
     for cut in range(len(where), -1, -1):
@@ -603,7 +773,8 @@ def _shared_kinds(folder: Path) -> dict[str, DocumentKind]:
 def _cross_references(service: Service, path: Path) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Names that must point at something that exists, reported where they are written."""
     if service.id != path.stem:
-        yield ("id",), f"the id must match the file name: {path.stem}"
+        yield ("id",), (f"the id must match the file name: {path.stem}; "
+                        f"rename the file to {service.id}.yaml or set id: {path.stem}")
     forms = {f.id: f for f in service.forms}
     documents = {d.id for d in service.documents}
 

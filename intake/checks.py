@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from intake import identity, rules
+from intake import identity, ocr, rules
 from intake.errors import FileProblemError, PacketTooLargeError, TooManyFilesError, UsageError
 from intake.fieldtypes import STATES, Coded, default_join, form_schema, is_filled, mask
 from intake.files import Limits, Source, Upload
@@ -59,6 +59,9 @@ class _File:
     item: str | None
     form: PdfForm | None = None
     problem: Problem | None = None
+    reader: ocr.Reader | None = None
+    photos: tuple[_File, ...] = ()
+    """Several photos of one document (front and back): read together as its pages."""
 
     @property
     def name(self) -> str:
@@ -66,13 +69,58 @@ class _File:
 
     @property
     def is_image(self) -> bool:
-        return self.upload.kind in ("jpeg", "png")
+        return self.upload.kind in ("jpeg", "png", "heic")
 
-    def text(self) -> str:
-        """The printed text, or "" for pictures, scans and files we could not open."""
-        if self.form is None or not any(self.form.text_layer):
-            return ""
-        return self.form.text()
+    @property
+    def is_scan(self) -> bool:
+        """A picture, or a PDF whose pages show images and no text: its words need reading."""
+        return self.is_image or (self.form is not None and not any(self.form.text_layer)
+                                 and bool(self.form.scanned_pages))
+
+    def reading(self) -> ocr.Reading | None:
+        """What the OCR engine read, read on first need (only when a rule needs the text)."""
+        if self.photos:
+            readings = [p.reading() for p in self.photos]
+            pages = tuple(replace(page, number=i) for i, page in
+                          enumerate((page for r in readings if r for page in r.pages), 1))
+            return ocr.Reading(next((r.engine for r in readings if r), ""), pages) if pages else None
+        if self.reader is None or self.problem is not None or not self.is_scan:
+            return None
+        if self.is_image:
+            return self.reader.reading(self.upload)
+        assert self.form is not None
+        return self.reader.reading(self.upload, self.form.scanned_pages[: self.reader.limits.max_ocr_pages])
+
+    def text(self, page: int | None = None) -> str:
+        """The printed text (of one page, or all), read from the picture for photos and scans;
+        "" for files we could not open or read."""
+        if self.form is not None and any(self.form.text_layer):
+            return self.form.text(page)
+        reading = self.reading()
+        return reading.text(page) if reading is not None else ""
+
+    def quality(self) -> list[Problem]:
+        """What is wrong with the pictures themselves, each with the advice to take it again."""
+        parts = self.photos or (self,)
+        found: list[Problem] = []
+        for part in parts:
+            reading = part.reading()
+            for page in reading.pages if reading else ():
+                for code, variant in page.quality:
+                    extra: dict[str, Any] = {"variant": variant} if variant else {}
+                    found.append(Problem.of(code, file=part.name, page=page.number if part.form else None,
+                                            **extra))
+        return found
+
+    def ocr_params(self, words: str | None = None) -> dict[str, Any]:
+        """``source`` and ``confidence`` for a finding read from a picture; {} for printed text."""
+        if self.form is not None and any(self.form.text_layer):
+            return {}
+        reading = self.reading()
+        if reading is None:
+            return {}
+        sure = reading.confidence_of(words) if words else reading.confidence
+        return {"source": "ocr", "confidence": round(sure)}
 
 
 @dataclass(frozen=True)
@@ -89,6 +137,10 @@ class Checker:
     sandbox: Sandbox | None = None
     catalogue: tuple[FormSpec, ...] = ()
     """Forms of other services, so a wrong form can be named ("This is Form W-9")."""
+    read_scans: bool = True
+    """Read photos and scans with Tesseract when a rule needs their words (when it is installed)."""
+    ocr_cache: ocr.Cache | None = None
+    """Where readings are kept, so a re-check of the same file never reads it again."""
 
     def check(self, service: Service | str | Path, files: Iterable[FileInput], *,
               today: dt.date | None = None) -> Report:
@@ -100,8 +152,9 @@ class Checker:
         if self.isolate and self.sandbox is None:
             with Sandbox(file_limits=self.limits) as sandbox:
                 return replace(self, sandbox=sandbox).check(svc, [(i, u) if i else u for i, u in packet], today=today)
-        return _Run(svc, [self._read(item, upload, svc) for item, upload in packet], today or dt.date.today(),
-                    self.catalogue).report()
+        reader = ocr.Reader(self.ocr_cache, self.sandbox, self.limits) if self.read_scans else None
+        return _Run(svc, [self._read(item, upload, svc, reader) for item, upload in packet],
+                    today or dt.date.today(), self.catalogue).report()
 
     def _upload(self, entry: FileInput, service: Service) -> tuple[str | None, Upload]:
         item: str | None = None
@@ -120,8 +173,8 @@ class Checker:
             raise PacketTooLargeError(f"{size} bytes at once; the most is {limit}",
                                       size_mb=round(size / 2**20, 1), limit_mb=round(limit / 2**20, 1))
 
-    def _read(self, item: str | None, upload: Upload, service: Service) -> _File:
-        read = _File(upload, item)
+    def _read(self, item: str | None, upload: Upload, service: Service, reader: ocr.Reader | None) -> _File:
+        read = _File(upload, item, reader=reader)
         if read.is_image:
             return read
         try:
@@ -218,7 +271,7 @@ class _Run:
         if form_id:
             self._take_form(form_id, file)
             return
-        other = self._other_form(file)
+        other = self._other_form(file) or (_FORM_WORDS if _application_scan(file) else None)
         if other is not None:  # a form of its own, even when its words mention some document
             wanted = _short_titles(self.service.forms)
             self.unrecognised.append(Unrecognised(file.name, Problem.of(
@@ -229,11 +282,16 @@ class _Run:
         if document:
             self.documents[document].append(file)
             return
-        self.unrecognised.append(Unrecognised(file.name, Problem.of("file.unrecognised", file=file.name)))
+        extra: dict[str, Any] = {"variant": "picture" if file.text().strip() else "unreadable"} if file.is_scan else {}
+        self.unrecognised.append(Unrecognised(file.name, Problem.of("file.unrecognised", file=file.name, **extra)))
+        self.unrecognised += [Unrecognised(file.name, p) for p in file.quality()]
 
     def _take_form(self, form_id: str, file: _File) -> None:
         """A file given as this form: refused, another form or edition, or a copy to check."""
         spec = self.service.form(form_id)
+        if file.problem is None and file.form is None and file.is_image:
+            self.rejected[form_id].append((file, self._scanned_form(spec, file)))
+            return
         if file.problem is not None or file.form is None:
             problem = file.problem or Problem.of("file.wrong_type", file=file.name, kind=file.upload.kind.upper())
             self.rejected[form_id].append((file, _for_form(problem)))
@@ -260,7 +318,7 @@ class _Run:
         if score >= 1.0:
             return self._same_boxes_other_revision(spec, file)
         if not names and not any(file.form.text_layer):
-            return None  # a scan or a picture of the form: it says so itself (file.scanned)
+            return self._scanned_form(spec, file)
         text = file.form.text(1) if any(file.form.text_layer) else ""
         printed = identity.identity_of(spec, text)
         if printed is not None and printed.revision and spec.revision \
@@ -275,6 +333,34 @@ class _Run:
         given = self._other_form(file, text)
         return Problem.of("form.wrong", file=file.name, form=spec.id, given=given, wanted=_short_title(spec),
                           variant=None if given else "unknown")
+
+    def _scanned_form(self, spec: FormSpec, file: _File) -> Problem:
+        """A photo or scan given as a form: which form its printed words say it is, never its answers.
+
+        Nothing is said about the boxes of a picture (that would be a confident wrong answer);
+        what it is decides the advice: this form (bring it, or fill in the fillable one), an
+        older edition, another form, or a scan we could not read.
+        """
+        text = file.text(1)
+        wanted = _short_title(spec)
+        if not text.strip():
+            return Problem.of("form.scanned", file=file.name, form=spec.id, wanted=wanted, variant="unread")
+        printed = identity.identity_of(spec, text)
+        if printed is not None and printed.revision and spec.revision \
+                and not identity.same_revision(printed.revision, spec.revision):
+            return self._revision_problem(spec, file, printed.revision)
+        if printed is None and not self._text_hits(spec.identify, file):
+            given = self._other_form(file, text)
+            if given is not None:
+                return Problem.of("form.wrong", file=file.name, form=spec.id, given=given, wanted=wanted)
+            read = file.ocr_params()
+            if read and read["confidence"] >= ocr.LOW_CONFIDENCE and not identity.looks_like_application(text):
+                # Read well, and no form at all (a card, a bill): not this form, whatever it is.
+                return Problem.of("form.wrong", file=file.name, form=spec.id, wanted=wanted, variant="unknown",
+                                  **read)
+            return Problem.of("form.scanned", file=file.name, form=spec.id, wanted=wanted, variant="unread")
+        return Problem.of("form.scanned", file=file.name, form=spec.id, wanted=wanted, url=spec.url or "",
+                          variant=None if spec.url else "no_url")
 
     def _same_boxes_other_revision(self, spec: FormSpec, file: _File) -> Problem | None:
         """An older edition can keep every box name; its printed revision still tells it apart.
@@ -313,13 +399,13 @@ class _Run:
 
     def _other_form(self, file: _File, text: str | None = None) -> Words | None:
         """What another form this file is, by the catalogue's fingerprints or its printed number."""
-        if file.form is None:
+        if file.form is None and not file.is_image:
             return None
-        known = identity.best_match(self.catalogue, (f.name for f in file.form.fields))
+        known = identity.best_match(self.catalogue, (f.name for f in file.form.fields)) if file.form else None
         if known is not None:
             return _short_title(known[0])
         if text is None:
-            text = file.form.text(1) if any(file.form.text_layer) else ""
+            text = file.text(1)
         printed = identity.printed_forms(text)
         own = {identity.own_number(spec) for spec in self.service.forms}
         for found in printed:
@@ -330,9 +416,9 @@ class _Run:
 
     def _identify_form(self, file: _File) -> str | None:
         """Fingerprints first; the first page's printed number, then the identify text, only after."""
-        if file.form is None:
+        if file.form is None and not file.is_image:
             return None
-        names = {f.name for f in file.form.fields}
+        names = {f.name for f in file.form.fields} if file.form is not None else set()
         best = identity.best_match(self.service.forms, names)
         if best is not None:
             return best[0].id
@@ -342,9 +428,9 @@ class _Run:
                       in enumerate(candidates)), default=(0, 0, None))
         if fields[0] > 0:
             return fields[2]
-        if not any(file.form.text_layer):
+        text = file.text(1)
+        if not text.strip():
             return None
-        text = file.form.text(1)
         for spec in self.service.forms:
             if identity.identity_of(spec, text) is not None:
                 return spec.id
@@ -354,7 +440,8 @@ class _Run:
 
     def _field_score(self, identify: Identify, file: _File) -> int:
         """Ten points a matching field name; nothing when a required name is absent."""
-        assert file.form is not None
+        if file.form is None:
+            return 0
         names = {f.name for f in file.form.fields}
         if identify.fields_all and not all(n in names for n in identify.fields_all):
             return 0
@@ -363,7 +450,7 @@ class _Run:
     def _text_hits(self, identify: Identify, file: _File) -> int:
         if not identify.text_any:
             return 0
-        first_page = rules.fold(file.form.text(1)) if file.form is not None and any(file.form.text_layer) else ""
+        first_page = rules.fold(file.text(1))
         return sum(rules.fold(t) in first_page for t in identify.text_any)
 
     def _matches(self, identify: Identify, file: _File) -> bool:
@@ -404,8 +491,8 @@ class _Run:
         return {fid: _combine(fspec, [by_name.get(s) for s in fspec.sources]) for fid, fspec in spec.fields.items()}
 
     def _form(self, spec: FormSpec) -> list[FormResult]:
-        results = [FormResult(spec.id, spec.title, file.name, file.upload.sha256, {}, (problem,))
-                   for file, problem in self.rejected[spec.id]]
+        results = [FormResult(spec.id, spec.title, file.name, file.upload.sha256, {},
+                              _with_file_problems(problem, file)) for file, problem in self.rejected[spec.id]]
         file = self._chosen(spec)
         needed = spec.required if spec.required_when is None else self._holds(spec.required_when, None)
         if file is None:
@@ -497,6 +584,9 @@ class _Run:
                 self.missing.append(Missing("document", spec.id, spec.title, reason))
             return DocumentStatus(spec.id, spec.title, "missing" if needed else "not_needed", reason=reason)
         names = tuple(f.name for f in files)
+        photos = tuple(f for f in files if f.is_image and f.problem is None)
+        if len(photos) > 1 and not spec.pages_of_one:  # front and back, or the pages of a statement
+            files = [f for f in files if f not in photos] + [_File(photos[0].upload, spec.id, photos=photos)]
         if spec.pages_of_one:
             found, kind = self._document_pages(spec, files)
             blocked = any(p.severity is Severity.BLOCKS for p in found)
@@ -536,38 +626,53 @@ class _Run:
         where: dict[str, Any] = {"file": file.name, "item": spec.title}
         if file.problem is not None:
             return [_for_document(file.problem)], None
-        if file.upload.kind not in spec.accept:
+        if file.upload.kind not in spec.accept and not (file.upload.kind == "heic" and "jpeg" in spec.accept):
             return [Problem.of("file.wrong_type", kind=file.upload.kind.upper(), **where)], None
         if not pages_checked and file.form is not None and spec.min_pages and file.form.page_count < spec.min_pages:
             return [Problem.of("document.pages", pages=file.form.page_count, need=spec.min_pages, **where)], None
         text = rules.fold(file.text())
+        quality = file.quality()
         if not text:
-            return [Problem.of("document.unreadable", **where)], None
-        form = self._other_form(file) or (_FORM_WORDS if _fillable(file) else None)
+            return [Problem.of("document.unreadable", **where), *quality], None
+        form = self._other_form(file) or (_FORM_WORDS if _fillable(file) or _application_scan(file) else None)
         if form is not None:  # an application form that names the document is not that document
             return [Problem.of("document.content", expected=self._expected(spec), given=form, variant="form",
                                **where)], None
         kind = self._matching_kind(spec, text)
         if (spec.any_of and kind is None) or (spec.text_any and not _any_in(spec.text_any, text)):
-            return [Problem.of("document.content", expected=self._expected(spec), **where)], None
-        problems: list[Problem] = []
+            read = file.ocr_params()
+            if read and (read["confidence"] < ocr.LOW_CONFIDENCE or not self._some_kind(text)):
+                # A photo read poorly, or read without showing what else it is (a card prints few
+                # words): not a wrong document, only one we cannot vouch for. The office looks.
+                return [Problem.of("document.unreadable", **where, **read), *quality], None
+            return [Problem.of("document.content", expected=self._expected(spec), **where, **read), *quality], None
+        problems: list[Problem] = list(quality)
         max_age = kind.max_age_days if kind is not None and kind.overrides_age else spec.max_age_days
         if max_age:
-            newest = rules.newest_date(file.text(), self.today)
-            if newest is None:
-                problems.append(Problem.of("document.undated", days=max_age, **where))
-            elif (self.today - newest).days > max_age:
+            dated = rules.newest_dated(file.text(), self.today)
+            if dated is None:
+                problems.append(Problem.of("document.undated", days=max_age, **where, **file.ocr_params()))
+            elif (self.today - dated[0]).days > max_age:
+                newest, read = dated[0], file.ocr_params(dated[1])
+                unsure = bool(read) and read["confidence"] < ocr.LOW_CONFIDENCE
                 problems.append(Problem.of("document.too_old", days=max_age, date=newest.isoformat(),
                                            shown=newest.strftime(self.service.date_format),
-                                           age=(self.today - newest).days, **where))
+                                           age=(self.today - newest).days, **where, **read,
+                                           **({"variant": "ocr"} if unsure else {}),
+                                           severity=Severity.WARNING if unsure else None))
         if spec.name_matches is not None:
             name = self._applicant_name(spec.name_matches)
-            if name and not rules.name_in_text(name, file.text()):
+            if name and not rules.name_in_text(name, file.text(), misread=bool(file.ocr_params())):
                 shown = rules.printed_name(file.text())
                 problems.append(Problem.of("document.name_mismatch", name=name, shown=shown or "",
-                                           variant="shown" if shown else None, **where))
+                                           variant="shown" if shown else None, **where,
+                                           **file.ocr_params(rules.fold(shown) if shown else None)))
         problems += self._place_problems(spec, file, where)
         return problems, kind.id if kind else None
+
+    def _some_kind(self, folded: str) -> bool:
+        """Does the text show it is some known kind of document (a bill, a certificate...)?"""
+        return any(kind.text_any and _any_in(kind.text_any, folded) for kind in self.service.kinds.values())
 
     def _expected(self, spec: DocumentSpec) -> Words:
         """What the item takes, as it reads in a sentence: "a utility bill, a bank statement or a lease"."""
@@ -583,15 +688,17 @@ class _Run:
         if not addresses:
             return []  # no address we can read: the clerk sees the original
         found = addresses[0]
+        read = file.ocr_params(rules.fold(str(found)))
+        unsure = Severity.WARNING if read and read["confidence"] < ocr.LOW_CONFIDENCE else None
         if spec.address_in is not None and not rules.address_in_state(addresses, spec.address_in):
             state = STATES.get(spec.address_in, spec.address_in)
             return [Problem.of("document.address_mismatch", found=str(found), wanted=state,
-                               state=spec.address_in, **where)]
+                               state=spec.address_in, **where, **read, severity=unsure)]
         if spec.address_matches is not None:
             wanted = self._applicant_name(spec.address_matches)
             if wanted and not any(rules.same_address(a, wanted) for a in addresses):
                 return [Problem.of("document.address_mismatch", found=str(found), wanted=wanted, variant="form",
-                                   **where)]
+                                   **where, **read, severity=unsure)]
         return []
 
     def _applicant_name(self, condition: Condition) -> str:
@@ -654,6 +761,19 @@ _FILLABLE_FIELDS = 10
 def _fillable(file: _File) -> bool:
     return file.form is not None and sum(
         f.kind.value not in ("signature", "button") for f in file.form.fields) >= _FILLABLE_FIELDS
+
+
+def _with_file_problems(problem: Problem, file: _File) -> tuple[Problem, ...]:
+    """A scan given as a form keeps what its file itself showed (active content, a repair):
+    no answers are checked, but the clerk must still know."""
+    if problem.code != "form.scanned" or file.form is None:
+        return (problem,)
+    return (problem, *(p for p in file.form.problems if p.code not in ("file.no_fields", "file.scanned")))
+
+
+def _application_scan(file: _File) -> bool:
+    """A scan or photo of a form to fill in: no boxes to count, but its printed words show it."""
+    return file.is_scan and identity.looks_like_application(file.text(1))
 
 
 def _weight(problems: list[Problem]) -> tuple[int, int]:

@@ -23,6 +23,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO, cast
 
 EXIT_OK, EXIT_FILE, EXIT_USAGE = 0, 1, 2
@@ -42,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileProblemError as exc:
         from intake.pdf import problem_from_error
 
-        print(f"{args.file}: {problem_from_error(exc).message(args.lang)}", file=sys.stderr)
+        what = getattr(args, "file", None) or getattr(args, "service", "intake")
+        print(f"{what}: {problem_from_error(exc).message(args.lang)}", file=sys.stderr)
         return EXIT_FILE
     except SourceError as exc:
         print(f"intake: {exc}", file=sys.stderr)
@@ -86,6 +88,7 @@ _NO_SANDBOX = "trusted batch use: parse in this process (same output, no worker 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="intake", description="Check paperwork for public services.")
+    parser.add_argument("--version", action="version", version=f"intake {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     fields = sub.add_parser("fields", help="list every field of a PDF form", description=(
@@ -115,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     checking.add_argument("--lang", default="en", choices=("en", "es"), help="language of the report")
     checking.add_argument("--today", type=_date, help="check as on this date (YYYY-MM-DD)")
     checking.add_argument("--no-sandbox", action="store_true", help=_NO_SANDBOX)
+    checking.add_argument("--cache", type=Path, metavar="DIR",
+                          help="where words read off photos and scans are kept, so a re-check does not read "
+                               "them again (default: a user cache folder, ~/.cache/intake/ocr)")
+    checking.add_argument("--no-cache", action="store_true", help="keep nothing read off photos and scans")
     checking.set_defaults(run=_check)
 
     lint = sub.add_parser("lint", help="validate service files")
@@ -128,8 +135,19 @@ def _parser() -> argparse.ArgumentParser:
     samples = sub.add_parser("test-service", help="check a service file's sample packets")
     samples.add_argument("service", help="a service file")
     samples.add_argument("--corpus", help="the shared corpus folder (default: ../shared/corpus)")
+    samples.add_argument("--allow-missing", action="store_true",
+                         help="exit 0 even when a sample is skipped because its file is not on this machine")
     samples.set_defaults(run=_test_service, lang="en")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("intake")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _sandbox(args: argparse.Namespace) -> contextlib.AbstractContextManager[Any]:
@@ -149,7 +167,11 @@ def _fields(args: argparse.Namespace, out: TextIO) -> int:
     with _sandbox(args) as sandbox:
         form = sandbox.read(upload) if sandbox is not None else read_form(upload)
     if args.json:
-        json.dump([f.to_dict() for f in form.fields], out, ensure_ascii=False, indent=2)
+        # The form's own problems (XFA it cannot read, pages that are scans) travel with its fields:
+        # a list of fields alone would look like a clean form.
+        json.dump({"fields": [f.to_dict() for f in form.fields], "pages": form.page_count, "xfa": form.xfa,
+                   "problems": [p.to_dict(args.lang) for p in form.problems]},
+                  out, ensure_ascii=False, indent=2)
         out.write("\n")
         return EXIT_OK
     rows = [(str(f.page or "-"), f.kind.value, f.name, _show(f.value), f.label or "") for f in form.fields]
@@ -166,7 +188,7 @@ def _fields(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _scaffold(args: argparse.Namespace, out: TextIO) -> int:
-    from intake.scaffold import scaffold
+    from intake.drafts import scaffold
 
     draft = scaffold(args.file, service_id=args.service_id)
     if args.output:
@@ -209,7 +231,10 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         for entry in args.files:
             item, sep, path = entry.partition("=")
             files.append((item, path) if sep and item in service.items else entry)
-        checker = Checker(isolate=sandbox is not None, sandbox=sandbox,
+        from intake import ocr
+
+        cache = None if args.no_cache else ocr.FolderCache(args.cache or ocr.default_cache_folder())
+        checker = Checker(isolate=sandbox is not None, sandbox=sandbox, ocr_cache=cache,
                           catalogue=catalogue_forms(_neighbours(service, args.schemas)))
         report = checker.check(service, files, today=args.today)
     lang = args.lang
@@ -260,11 +285,14 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
             for line in exc.problems:
                 out.write(f"{line}\n")
             continue
-        noted = f", {len(warnings)} warning(s)" if warnings else ""
-        out.write(f"ok    {path.name}: {service.id} {service.version}, {len(service.forms)} form(s), "
+        blocking = [w for w in warnings if w.blocking]
+        failed += bool(blocking)
+        noted = f", {len(warnings) - len(blocking)} warning(s)" if len(warnings) > len(blocking) else ""
+        verdict = f"FAIL  {path.name}: {len(blocking)} mistake(s)" if blocking else f"ok    {path.name}"
+        out.write(f"{verdict}: {service.id} {service.version}, {len(service.forms)} form(s), "
                   f"{len(service.documents)} document(s){noted}\n")
         for warning in warnings:
-            out.write(f"warn  {warning.text}\n")
+            out.write(f"{'error' if warning.blocking else 'warn '} {warning.text}\n")
     return EXIT_USAGE if failed else EXIT_OK
 
 
@@ -288,6 +316,12 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _test_service(args: argparse.Namespace, out: TextIO) -> int:
+    """Run every sample; a sample that could not run is never counted as passed.
+
+    Skipped samples (a file not on this machine) exit 2 unless ``--allow-missing``; a sample
+    the author wrote wrong (a value for a box that does not exist, a choice the form does not
+    offer) is a mistake with file, line and key, exit 2, not a traceback.
+    """
     from pathlib import Path
 
     from intake import samples
@@ -298,16 +332,31 @@ def _test_service(args: argparse.Namespace, out: TextIO) -> int:
     if not service.samples:
         out.write(f"{service.id}: no samples to run\n")
         return EXIT_OK
-    failed = 0
-    for sample in service.samples:
+    passed = failed = skipped = mistakes = 0
+    for index, sample in enumerate(service.samples):
         try:
             result = samples.run_one(service, sample, corpus)
         except samples.SampleFileMissing as exc:
+            skipped += 1
             out.write(f"skip  {sample.name}: {exc}\n")
             continue
-        failed += not result.passed
+        except samples.SampleMistake as exc:
+            mistakes += 1
+            out.write(f"error {samples.locate(service, index, exc)}\n")
+            continue
+        if result.passed:
+            passed += 1
+        else:
+            failed += 1
         out.write(result.explain() + "\n")
-    out.write(f"{len(service.samples) - failed} passed, {failed} failed\n")
+    extra = (f", {skipped} skipped" if skipped else "") + (f", {mistakes} with mistakes" if mistakes else "")
+    out.write(f"{passed} passed, {failed} failed{extra}\n")
+    if mistakes:
+        return EXIT_USAGE
+    if skipped and not args.allow_missing:
+        out.write("some samples did not run: put their files in place (or give --corpus), "
+                  "or pass --allow-missing to accept that\n")
+        return EXIT_USAGE
     return EXIT_FILE if failed else EXIT_OK
 
 

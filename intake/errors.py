@@ -50,6 +50,12 @@ class UsageError(IntakeError):
     code = "usage.invalid"
 
 
+class OcrUnavailableError(IntakeError):
+    """Tesseract is not installed here: photos and scans are then left to the office, as before."""
+
+    code = "ocr.unavailable"
+
+
 class FileProblemError(IntakeError):
     """The file itself is unusable; the checker turns this into a problem in the report."""
 

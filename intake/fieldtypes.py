@@ -91,7 +91,7 @@ class _Typed(fields.Field):  # type: ignore[type-arg]
             raise fail("field.format", variant="pattern")
         clean = self.parse(value)
         if spec.one_of and str(clean) not in spec.one_of:
-            raise fail("field.choice", choices=", ".join(spec.one_of))
+            raise fail("field.choice", choices=spec.choices_text() if spec.choice_words else ", ".join(spec.one_of))
         return clean
 
     def parse(self, value: Any) -> Any:

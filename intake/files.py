@@ -17,7 +17,7 @@ from typing import BinaryIO, Literal, Union
 from intake.errors import SourceError
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
-Kind = Literal["pdf", "jpeg", "png", "empty", "unknown"]
+Kind = Literal["pdf", "jpeg", "png", "heic", "empty", "unknown"]
 
 # Readers such as Acrobat accept a PDF header anywhere in the first kilobyte; so do we,
 # and we record the offset so a file with junk before it can be flagged as repaired.
@@ -67,6 +67,10 @@ class Limits:
     """Width x height of any one image; a 600 dpi scan of a letter page is 34 million."""
     max_page_inches: float = 50.0
     """Longest side of a page; an architectural E sheet is 44 inches."""
+    max_ocr_page_seconds: float = 20.0
+    """Wall time to read one photo or scanned page; past it, that page is left unread."""
+    max_ocr_pages: int = 10
+    """Scanned pages read in one file; a scan's first pages carry its name, date and address."""
     max_parse_seconds: float = 10.0
     """Wall time the sandbox gives one file (``Checker(isolate=True)``)."""
 
@@ -137,6 +141,8 @@ def sniff(data: bytes) -> Kind:
         return "jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
+    if _is_heif(data):
+        return "heic"
     return "unknown"
 
 
@@ -144,6 +150,18 @@ def sniff(data: bytes) -> Kind:
 # polyglot: opened by its name it runs or unpacks, so it is not taken as a PDF either.
 _PROGRAMS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe",
              b"\xce\xfa\xed\xfe", b"\xd0\xcf\x11\xe0")
+
+
+# The ftyp brands of HEIF pictures (iPhone photos are "heic"); AVIF, a sibling, is not one.
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"})
+
+
+def _is_heif(data: bytes) -> bool:
+    if len(data) < 16 or data[4:8] != b"ftyp":
+        return False
+    size = int.from_bytes(data[:4], "big")
+    brands = [data[8:12]] + [data[i:i + 4] for i in range(16, min(size, 64, len(data)) - 3, 4)]
+    return not {b"avif", b"avis"} & set(brands) and any(b in _HEIF_BRANDS for b in brands)
 
 
 def _looks_like_markup(prefix: bytes) -> bool:

@@ -94,6 +94,23 @@ def identity_of(spec: FormSpec, text: str) -> Printed | None:
     return None
 
 
+_APPLICATION_TITLE = re.compile(
+    r"\b(?:application|petition|request|solicitud|petici[oó]n|formulario)\s+(?:for|to|de|para|of)\b", re.I)
+_FILL_IN_CUES = re.compile(
+    r"\((?:mm|dd)/(?:dd|mm)/(?:yyyy|yy)\)|\bsignature\b|\bfirma\b|_{4,}|\b(?:first|middle|last)\s*:|"
+    r"\bprint(?:ed)? name\b|\bprint your name\b|\(specify\)|\bsworn to before me\b|\bdate signed\b|"
+    r"\boffice use only\b", re.I)
+
+
+def looks_like_application(text: str) -> bool:
+    """A form to fill in, seen only as printed words (a scan or photo of one): a title such as
+    "Application for ..." near the top and blanks to fill in below. Evidence (a bill, a
+    certificate) names itself and has no blanks, even when it mentions an application."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    top = " ".join(lines[:8])
+    return bool(_APPLICATION_TITLE.search(top)) and len(_FILL_IN_CUES.findall(text)) >= 3
+
+
 def same_revision(a: str | None, b: str | None) -> bool:
     """Revisions compared as their digits and month words: "Rev. 3-2024" is "Rev. March 2024"."""
     if a is None or b is None:

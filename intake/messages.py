@@ -61,6 +61,10 @@ TEXTS: Mapping[str, str] = {
         "This document is older than {days} days (the newest date on it is {shown}). We used {used} "
         "instead, so you do not need to replace this one."
     ),
+    "document.too_old:ocr": N_(
+        "This document seems to be dated {shown}, which is more than {days} days ago. We read the date from "
+        "a photo and may have misread it: check it, and upload a newer one if it is old."
+    ),
     "document.undated": N_(
         "We could not find a date on this document. {item} must be from the last {days} days, so bring "
         "the original to your visit."
@@ -68,6 +72,24 @@ TEXTS: Mapping[str, str] = {
     "document.unreadable": N_(
         "We cannot read this scan or photo. That is all right: bring the original of {item} to your "
         "visit."
+    ),
+    "image.blurry": N_(
+        "This photo is blurry, so we cannot read it. Take the photo again: hold the phone still, and tap "
+        "the screen on the page so it is sharp."
+    ),
+    "image.cut_off": N_(
+        "Part of the page is cut off in this photo. Take the photo again with the whole page inside the "
+        "frame, all four corners showing."
+    ),
+    "image.too_dark": N_(
+        "This photo is too dark to read well. Take the photo again in good light, with no shadow on the page."
+    ),
+    "image.too_dark:washed_out": N_(
+        "This photo is too bright or faded to read well. Take the photo again out of direct light or glare."
+    ),
+    "image.too_small": N_(
+        "This picture is too small to read. Take the photo again closer, so the page fills the frame, or "
+        "scan it."
     ),
     "field.ambiguous": N_(
         "This form has two boxes with the same name ({field}), so we cannot tell which answer is the "
@@ -228,6 +250,14 @@ TEXTS: Mapping[str, str] = {
         "We could not tell which checklist item this file is. Upload it again under the item it belongs "
         "to."
     ),
+    "file.unrecognised:picture": N_(
+        "We read this scan or photo, but it does not look like anything on the checklist. Upload it again "
+        "under the item it belongs to."
+    ),
+    "file.unrecognised:unreadable": N_(
+        "We could not read this photo or scan, so we could not tell which checklist item it is. Upload it "
+        "again under the item it belongs to."
+    ),
     "file.unsafe": N_(
         "This file contains active content, such as scripts or links to other programs. We did not run "
         "it, and a clerk will look at it. You do not need to do anything."
@@ -252,6 +282,18 @@ TEXTS: Mapping[str, str] = {
     "form.outdated:fingerprint": N_(
         "This is another edition of {wanted}, not the current one ({current}). Fill in the current one "
         "and upload it in place of this file."
+    ),
+    "form.scanned": N_(
+        "This is a scan or photo of {wanted}. We can't check the answers on a scan: bring the form to your "
+        "visit, or fill in the fillable version ({url}) and upload that instead."
+    ),
+    "form.scanned:no_url": N_(
+        "This is a scan or photo of {wanted}. We can't check the answers on a scan: bring the form to your "
+        "visit, or fill in the fillable version on a computer and upload that instead."
+    ),
+    "form.scanned:unread": N_(
+        "This is a scan or photo, and we could not read which form it is. We can't check the answers on a "
+        "scan: bring {wanted} to your visit, or fill in the fillable version and upload that instead."
     ),
     "form.unsigned": N_("Sign the form in the “{field}” box."),
     "form.unsigned:because": N_("Sign the form in the “{field}” box. It is needed because {reason}."),

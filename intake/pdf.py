@@ -346,7 +346,7 @@ def _refuse_unusable(upload: Upload, limits: Limits) -> None:
     kind = upload.kind
     if kind == "empty":
         raise EmptyFileError("the file is empty")
-    if kind in ("jpeg", "png"):
+    if kind in ("jpeg", "png", "heic"):
         raise WrongTypeError(f"a {kind} image, not a PDF", kind=kind.upper())
     if kind != "pdf":
         raise NotPdfError("no PDF header in the first kilobyte")

@@ -102,34 +102,71 @@ def broken_rules(rule: Rule, raw: Mapping[str, Any], clean: Mapping[str, Any]) -
 
 def newest_date(text: str, today: dt.date) -> dt.date | None:
     """The most recent plausible date printed in a document (never one after ``today``)."""
+    found = newest_dated(text, today)
+    return found[0] if found else None
+
+
+def newest_dated(text: str, today: dt.date) -> tuple[dt.date, str] | None:
+    """The newest plausible date and the words it was printed as (folded), so a reading from a
+    photo can say how sure it is of exactly those words."""
     folded = fold(text)
-    found: list[dt.date] = []
+    found: list[tuple[dt.date, str]] = []
     for pattern, order in _DATE_PATTERNS:
         for match in pattern.finditer(folded):
             parts = dict(zip(order, match.groups(), strict=True))
             month = _MONTHS.get(parts["m"].rstrip(".")) if not parts["m"].isdigit() else int(parts["m"])
             try:
-                found.append(dt.date(int(parts["y"]), month or 0, int(parts["d"])))
+                found.append((dt.date(int(parts["y"]), month or 0, int(parts["d"])), match.group(0)))
             except ValueError:
                 continue
-    plausible = [d for d in found if dt.date(1900, 1, 1) <= d <= today]
-    return max(plausible, default=None)
+    plausible = [d for d in found if dt.date(1900, 1, 1) <= d[0] <= today]
+    return max(plausible, default=None, key=lambda d: d[0])
 
 
-def name_in_text(name: str, text: str) -> bool:
-    """Is this person named in the text? Family name in full, given name in full or as an initial."""
+def name_in_text(name: str, text: str, *, misread: bool = False) -> bool:
+    """Is this person named in the text? Family name in full, given name in full or as an initial.
+
+    With ``misread`` (words read off a photo), one wrong, missing or extra letter in a long name
+    is forgiven, as is a given name run into the initial after it ("JOSEA" for "JOSE A"): OCR
+    makes those slips, and a warning about the wrong person must not come from one.
+    """
     words = [w for w in re.findall(r"[a-z0-9]+", fold(name)) if w not in _NAME_PARTICLES]
     if not words:
         return True
     haystack = set(re.findall(r"[a-z0-9]+", fold(text)))
     given, family = words[0], words[-1]
+    if misread:
+        return _read_as(family, haystack) and (len(words) == 1 or _read_as(given, haystack, glued=True)
+                                                or given[0] in haystack)
     if family not in haystack:
         return False
     return len(words) == 1 or given in haystack or given[0] in haystack
 
 
-def describe(condition: Condition, label: str, lang: str) -> str:
-    """Plain words for why something is needed: "you answered Yes to 'Name change'"."""
+def _read_as(word: str, haystack: set[str], *, glued: bool = False) -> bool:
+    if word in haystack:
+        return True
+    if glued and any(len(w) == len(word) + 1 and w.startswith(word) for w in haystack):
+        return True
+    return len(word) >= 5 and any(abs(len(w) - len(word)) <= 1 and _one_edit(w, word) for w in haystack)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """At most one letter changed, added or dropped."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def describe(condition: Condition, label: str, lang: str, words: Any = None) -> str:
+    """Plain words for why something is needed: "you answered Yes to 'Name change'".
+
+    ``words`` (a field's ``words_for``) gives an answer the words its author chose, so a
+    citizen reads "Married", not the form's export value "Choice2".
+    """
     from intake import messages
 
     if condition.op == "filled":
@@ -141,11 +178,16 @@ def describe(condition: Condition, label: str, lang: str) -> str:
     if isinstance(value, bool):
         answer = messages.render("answer.yes" if value else "answer.no", lang)
     elif isinstance(value, tuple):
-        answer = " / ".join(str(v) for v in value)
+        answer = " / ".join(_answer(v, lang, words) for v in value)
     else:
-        answer = str(value)
+        answer = _answer(value, lang, words)
     key = "reason.is_not" if condition.op == "is_not" else "reason.is"
     return messages.render(key, lang, field=label, answer=answer)
+
+
+def _answer(value: Any, lang: str, words: Any) -> str:
+    chosen = words(value) if words is not None else None
+    return chosen.get(lang) if chosen is not None else str(value)
 
 
 def humanise(field_id: str) -> str:
@@ -160,7 +202,8 @@ def reason(service: Service, condition: Condition, default_form: str | None = No
     field_spec = spec.fields[condition.field]
     fallback = humanise(condition.field)
     label = field_spec.label or Words(fallback, fallback)
-    return Words(en=describe(condition, label.en, "en"), es=describe(condition, label.es, "es"))
+    return Words(en=describe(condition, label.en, "en", field_spec.words_for),
+                 es=describe(condition, label.es, "es", field_spec.words_for))
 
 
 # Addresses and names as documents print them: "Portland, ME 04102" or "Bronx, New York 10457",

@@ -25,6 +25,24 @@ class SampleFileMissing(Exception):
     """A sample needs a file that is not on this machine (the shared corpus, usually)."""
 
 
+class SampleMistake(Exception):
+    """The sample is written wrong, so it cannot run: ``where`` is the key path inside the sample."""
+
+    def __init__(self, message: str, where: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def locate(service: Service, index: int, mistake: SampleMistake) -> str:
+    """The mistake as ``file, line N, samples › [i] › ...: message``, as lint reports mistakes."""
+    from intake import _servicefile
+
+    where = ("samples", index, *mistake.where)
+    if service.path is None:
+        return f"samples › [{index + 1}]: {mistake}"
+    return _servicefile.locate(service.path, where, str(mistake))
+
+
 @dataclass(frozen=True)
 class SampleResult:
     sample: Sample
@@ -61,26 +79,50 @@ def corpus_root(service: Service) -> Path:
 
 def packet(service: Service, sample: Sample, corpus: Path | None = None) -> list[tuple[str, Upload] | Upload]:
     """The files of a sample, forms filled in, ready for ``intake.check``."""
-    from intake._fill import fill_form
-
     root = corpus or corpus_root(service)
     files: list[tuple[str, Upload] | Upload] = []
-    for entry in sample.files:
+    for file_index, entry in enumerate(sample.files):
         path = _resolve(service, entry, root)
         upload = Upload.from_source(path)
         if entry.values:
-            form = service.form(entry.item or "")
-            pdf_values: dict[str, object] = {}
-            for field_id, value in entry.values.items():
-                sources = form.fields[field_id].sources
-                parts = value if isinstance(value, list) else [value]
-                if len(parts) != len(sources):
-                    raise ValueError(f"{sample.name}: {field_id} has {len(sources)} boxes, "
-                                     f"so give {len(sources)} values")
-                pdf_values.update(zip(sources, parts, strict=True))
-            upload = Upload(upload.name, fill_form(upload, pdf_values))
+            upload = Upload(upload.name, _filled(service, entry, upload, ("files", file_index, "values")))
         files.append((entry.item, upload) if entry.item else upload)
     return files
+
+
+def _filled(service: Service, entry: SampleFile, upload: Upload, where: tuple[object, ...]) -> bytes:
+    from intake._fill import fill_form
+    from intake.errors import IntakeError
+    from intake.pdf import read_form
+
+    form = service.form(entry.item or "")
+    try:
+        boxes = {f.name: f for f in read_form(upload).fields}
+    except IntakeError as exc:
+        raise SampleMistake(f"{entry.path} cannot be read as a form ({exc})", ("files",)) from None
+    pdf_values: dict[str, object] = {}
+    for field_id, value in (entry.values or {}).items():
+        spec = form.fields.get(field_id)
+        if spec is None:
+            raise SampleMistake(f"the form {form.id} has no field {field_id!r}", (*where, field_id))
+        parts = value if isinstance(value, list) else [value]
+        if len(parts) != len(spec.sources):
+            raise SampleMistake(f"{field_id} has {len(spec.sources)} boxes, so give {len(spec.sources)} values",
+                                (*where, field_id))
+        for box, part in zip(spec.sources, parts, strict=True):
+            if box not in boxes:
+                raise SampleMistake(f"{field_id} names the box {box!r} in its source, and {entry.path} has no "
+                                    "box by that name; copy the name from intake fields FILE", (*where, field_id))
+            offered = [*(w.on_state for w in boxes[box].widgets if w.on_state), *boxes[box].exports]
+            if offered and part not in (True, False, None, "") and str(part) not in offered:
+                raise SampleMistake(f"{part!r} is not an answer the box {box!r} offers; use true, false or one "
+                                    f"of {', '.join(dict.fromkeys(offered))}", (*where, field_id))
+            pdf_values[box] = part
+    try:
+        return fill_form(upload, pdf_values)
+    except (KeyError, ValueError, TypeError, IntakeError) as exc:
+        cause = exc.__cause__ if isinstance(exc, IntakeError) and exc.__cause__ else exc
+        raise SampleMistake(f"cannot fill these values into {entry.path}: {cause}", where) from None
 
 
 def run(service: Service, corpus: Path | None = None) -> list[SampleResult]:

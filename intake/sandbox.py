@@ -43,6 +43,7 @@ _ALLOWED = {
     ("intake.pdf", "PdfForm"), ("intake.fields", "FormField"), ("intake.fields", "Widget"),
     ("intake.fields", "Option"), ("intake.fields", "FieldKind"), ("intake.fields", "FieldSource"),
     ("intake.report", "Problem"), ("intake.report", "Severity"), ("intake.files", "Limits"),
+    ("intake.ocr", "Reading"), ("intake.ocr", "Page"),
     ("builtins", "frozenset"), ("builtins", "set"), ("copyreg", "_reconstructor"), ("builtins", "object"),
 }
 
@@ -176,6 +177,37 @@ class Sandbox:
         _, code, text, params = reply
         raise (UsageError if code == UsageError.code else _error_for(code))(text, **params)
 
+    def picture(self, data: bytes, *, longest: int = 1600) -> bytes:
+        """A photo (JPEG, PNG, HEIC) as a PNG a browser shows, upright and at most ``longest``
+        pixels on its longer side: decoded in the worker, as every upload is."""
+        with self._lock:
+            reply, _late = self._exchange(("picture", (data, int(longest))), self.limits.wall_seconds)
+        if reply is None:
+            raise TooComplexError("the picture took too long or too much memory to draw",
+                                  limit_seconds=self.limits.wall_seconds)
+        if reply[0] == "ok" and isinstance(reply[1], bytes):
+            return reply[1]
+        _, code, text, params = reply
+        raise _error_for(code)(text, **params)
+
+    def ocr(self, upload: Upload, *, pages: Sequence[int] | None = None) -> Any:
+        """The :class:`intake.ocr.Reading` of a photo or of a scan's pages, read in the worker,
+        where the engine inherits the worker's memory cap; or raise the FileProblemError the file
+        deserves. Each page has its own budget, so the wait is bounded by the pages asked for."""
+        count = 1 if pages is None else max(1, len(pages))
+        # Reading, and for a page that read badly its orientation and a second reading.
+        seconds = count * 3 * self.file_limits.max_ocr_page_seconds + self.wall_seconds
+        message = ("ocr", (upload.name, upload.data, None if pages is None else tuple(pages)))
+        with self._lock:
+            reply, _late = self._exchange(message, seconds)
+        if reply is None:
+            raise TooComplexError("the file took too long or too much memory to read", variant="time",
+                                  seconds=round(seconds, 1))
+        if reply[0] == "ok":
+            return reply[1]
+        _, code, text, params = reply
+        raise _error_for(code)(text, **params)
+
     def _exchange(self, message: Any, seconds: float) -> tuple[Any, bool]:
         """Send one request and wait ``seconds`` at most for its reply. Returns the reply, or
         None (and a fresh worker) when the worker did not answer, with whether time ran out.
@@ -249,6 +281,17 @@ def _worker(settings: str) -> None:
         if len(message) == 2 and message[0] == "render":
             _send(replies, _render(message[1], file_limits))
             continue
+        if len(message) == 2 and message[0] == "picture":
+            _send(replies, _picture(message[1], file_limits))
+            continue
+        if len(message) == 2 and message[0] == "ocr":
+            # Decoding and straightening cost the worker a little per page; the engine's own runs
+            # inherit this soft cap as a fresh allowance of their own.
+            asked = message[1][2]
+            ocr_budget = budget + limits.cpu_seconds * (len(asked) if asked else 1)
+            resource.setrlimit(resource.RLIMIT_CPU, (ocr_budget, hard_cpu))
+            _send(replies, _ocr(message[1], file_limits))
+            continue
         name, data, all_text = message
         try:
             form = read_form(Upload(name, data), limits=file_limits)
@@ -276,6 +319,38 @@ def _render(request: tuple[bytes, int, tuple[Rect, ...], float, tuple[Rect, ...]
                                                 if isinstance(v, int | float | str)})
     except MemoryError:
         return ("refused", TooComplexError.code, "the page needs too much memory to draw", {})
+
+
+def _picture(request: tuple[bytes, int], file_limits: Limits) -> tuple[Any, ...]:
+    """A photo drawn for a browser in the worker: ("ok", png) or ("refused", ...)."""
+    from intake.images import open_picture
+
+    data, longest = request
+    try:
+        image = open_picture(data, max_pixels=file_limits.max_image_pixels)
+        image.thumbnail((longest, longest))
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return ("ok", out.getvalue())
+    except IntakeError as exc:
+        return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()
+                                                if isinstance(v, int | float | str)})
+    except MemoryError:
+        return ("refused", TooComplexError.code, "the picture needs too much memory to draw", {"variant": "memory"})
+
+
+def _ocr(request: tuple[str, bytes, tuple[int, ...] | None], file_limits: Limits) -> tuple[Any, ...]:
+    """One file read by the OCR engine in the worker: ("ok", reading) or ("refused", ...)."""
+    from intake.ocr import read_upload
+
+    name, data, pages = request
+    try:
+        return ("ok", read_upload(Upload(name, data), pages=pages, limits=file_limits))
+    except IntakeError as exc:
+        return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()
+                                                if isinstance(v, int | float | str)})
+    except MemoryError:
+        return ("refused", TooComplexError.code, "the picture needs too much memory to read", {"variant": "memory"})
 
 
 if __name__ == "__main__":

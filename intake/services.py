@@ -18,7 +18,7 @@ from intake.words import Words
 
 FIELD_TYPES = ("text", "number", "money", "date", "checkbox", "choice", "email", "phone", "ssn", "ein",
                "zip", "state", "signature")
-FILE_TYPES = ("pdf", "jpeg", "png")
+FILE_TYPES = ("pdf", "jpeg", "png", "heic")
 DECISIONS = ("rejected", "needs_documents")
 """The clerks' decisions that are sent to the citizen with a reason, so a file may give canned ones."""
 SENSITIVE_TYPES = frozenset({"ssn", "ein"})
@@ -67,6 +67,17 @@ class FieldSpec:
     formats: tuple[str, ...] = ("%m/%d/%Y", "%m/%d/%y", "%Y-%m-%d", "%m-%d-%Y")
     join: str | None = None
     sensitive: bool = False
+    choice_words: tuple[tuple[str, Words], ...] = ()
+    """Words for export values that say nothing to a citizen (``Choice2``), from ``one_of``."""
+
+    def words_for(self, value: object) -> Words | None:
+        """The words a citizen reads for one of this field's values, when the author gave them."""
+        return next((w for v, w in self.choice_words if v == str(value)), None)
+
+    def choices_text(self) -> Words:
+        """The allowed answers as a citizen reads them, in each language."""
+        shown = [self.words_for(v) or Words(v, v) for v in self.one_of]
+        return Words(", ".join(w.en for w in shown), ", ".join(w.es for w in shown))
 
 
 @dataclass(frozen=True)
@@ -281,8 +292,15 @@ def iter_services(folder: str | Path | None = None) -> Iterator[Service]:
 
 
 def default_schemas() -> Path:
-    """The ``schemas`` folder beside the package (a source checkout), or ``INTAKE_SCHEMAS``."""
+    """``INTAKE_SCHEMAS``, else the ``schemas`` folder of a source checkout, else the installed copy.
+
+    An install maps the top-level ``schemas/`` folder to ``intake/schemas/`` (see setup.cfg).
+    """
     import os
 
     configured = os.environ.get("INTAKE_SCHEMAS")
-    return Path(configured) if configured else Path(__file__).resolve().parents[1] / "schemas"
+    if configured:
+        return Path(configured)
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "schemas"
+    return checkout if (checkout / "kinds.yaml").is_file() else here / "schemas"

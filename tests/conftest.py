@@ -9,6 +9,15 @@ import pytest
 from tests import shared_corpus
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The user cache folder (where ``intake check`` keeps what it read off photos) is the test
+    run's own, never the home folder's."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The root of the shared corpus; the test is skipped, with the reason, when it is absent."""

@@ -16,12 +16,14 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Flask, current_app
 
 import intake
 from intake.sandbox import Sandbox, SandboxLimits
 from intake.services import Service
+from web import storage
 
 _pools: dict[int, _Pool] = {}
 _lock = threading.Lock()
@@ -102,7 +104,10 @@ def _file_limits(app: Flask) -> intake.Limits:
 
 
 def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]],
-              today: dt.date | None = None) -> intake.Report:
+              today: dt.date | None = None, *, readings: Any = None) -> intake.Report:
+    """The report for files of a submission. What OCR reads off photos and scans is kept beside
+    the stored files (so a re-check, on any host, reads nothing again); ``readings`` is another
+    place to keep it, such as :class:`web.storage.PendingReadings` for files not stored yet."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     packet = [(item, upload) if item else upload for item, upload in files]
     # A check takes seconds: end the transaction first, so no database connection waits with it
@@ -113,9 +118,12 @@ def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]
     isolate = bool(app.config["ISOLATE"])
     # Every loaded service lends its forms, so a file that is another known form is named as such.
     known = tuple(spec for svc in app.extensions["intake.services"].values() for spec in svc.forms)
+    cache = readings if readings is not None else storage.ReadingCache(storage.from_config(app.config["STORAGE"],
+                                                                                            app.config))
     if not isolate:
-        return intake.Checker(limits=_file_limits(app), isolate=False, catalogue=known).check(
+        return intake.Checker(limits=_file_limits(app), isolate=False, catalogue=known, ocr_cache=cache).check(
             service, packet, today=today)
     with _pool(app).borrow() as sandbox:
-        checker = intake.Checker(limits=_file_limits(app), isolate=True, sandbox=sandbox, catalogue=known)
+        checker = intake.Checker(limits=_file_limits(app), isolate=True, sandbox=sandbox, catalogue=known,
+                                 ocr_cache=cache)
         return checker.check(service, packet, today=today)

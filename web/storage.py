@@ -13,6 +13,7 @@ Amazon S3 or any S3-compatible server (``INTAKE_S3_ENDPOINT_URL``).
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -46,6 +47,58 @@ class Storage(Protocol):
     def exists(self, sha256: str) -> bool: ...
     def delete(self, sha256: str) -> None: ...
     def stored(self) -> Iterator[tuple[str, dt.datetime]]: ...
+    def put_derived(self, sha256: str, name: str, data: bytes) -> None: ...
+    def get_derived(self, sha256: str, name: str) -> bytes | None: ...
+
+
+# What was worked out from a blob (the words OCR read off a photo) lives beside it, under
+# ``derived/<sha256>/``, and is deleted with it: it holds the same personal data.
+_DERIVED = "derived"
+_DERIVED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
+
+
+def _check_derived(name: str) -> str:
+    if not _DERIVED_NAME.fullmatch(name) or ".." in name:
+        raise ValueError("not a name for derived data")
+    return name
+
+
+class ReadingCache:
+    """The OCR cache of :mod:`intake.ocr` kept in the storage, so every host and worker shares it."""
+
+    def __init__(self, blobs: Storage) -> None:
+        self.blobs = blobs
+
+    def get(self, key: str) -> bytes | None:
+        sha256, _slash, name = key.partition("/")
+        try:
+            return self.blobs.get_derived(sha256, name)
+        except ValueError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        sha256, _slash, name = key.partition("/")
+        self.blobs.put_derived(sha256, name, data)
+
+
+class PendingReadings:
+    """Readings of files a request has not stored yet: those of files already stored are read
+    from beside them; new ones wait here and are written only once their file is stored
+    (:meth:`flush`), so nothing read off a refused or never-stored file outlives the request."""
+
+    def __init__(self, blobs: Storage) -> None:
+        self.stored = ReadingCache(blobs)
+        self.waiting: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self.waiting.get(key) or self.stored.get(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        self.waiting[key] = data
+
+    def flush(self, sha256s: set[str]) -> None:
+        for key in [k for k in self.waiting if k.partition("/")[0] in sha256s]:
+            self.stored.put(key, self.waiting.pop(key))
 
 
 class LocalStorage:
@@ -83,6 +136,32 @@ class LocalStorage:
 
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
+        derived = self.root / _DERIVED / sha256
+        for path in derived.glob("*"):
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            derived.rmdir()
+
+    def _derived(self, sha256: str, name: str) -> Path:
+        return self.root / _DERIVED / _check_sha256(sha256) / _check_derived(name)
+
+    def put_derived(self, sha256: str, name: str, data: bytes) -> None:
+        path = self._derived(sha256, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get_derived(self, sha256: str, name: str) -> bytes | None:
+        try:
+            return self._derived(sha256, name).read_bytes()
+        except FileNotFoundError:
+            return None
 
     def stored(self) -> Iterator[tuple[str, dt.datetime]]:
         """Every finished blob with when it was written (UTC, naive); temporary files are skipped."""
@@ -145,12 +224,18 @@ class S3Storage:
 
     def get(self, sha256: str) -> bytes:
         """The blob's bytes; FileNotFoundError (as for a local folder) when it is not stored."""
-        key = self._key(sha256)
+        data = self._object(self._key(sha256))
+        if data is None:
+            raise FileNotFoundError(f"no stored file {sha256} in {self!r}")
+        return data
+
+    def _object(self, key: str) -> bytes | None:
+        """An object's bytes, or None when there is no such key."""
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=key)
         except Exception as exc:
             if _not_found(exc):
-                raise FileNotFoundError(f"no stored file {sha256} in {self!r}") from exc
+                return None
             raise
         body = response["Body"]
         try:
@@ -170,8 +255,25 @@ class S3Storage:
         return True
 
     def delete(self, sha256: str) -> None:
-        """Delete the blob; deleting one that is not there is not an error (S3 says the same)."""
+        """Delete the blob and what was derived from it; deleting one that is not there is not an
+        error (S3 says the same)."""
         self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
+        start = self._derived_key(sha256, "")
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start):
+            for entry in page.get("Contents", ()):
+                self.client.delete_object(Bucket=self.bucket, Key=entry["Key"])
+
+    def _derived_key(self, sha256: str, name: str) -> str:
+        key = f"{_DERIVED}/{_check_sha256(sha256)}/{_check_derived(name) if name else ''}"
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def put_derived(self, sha256: str, name: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._derived_key(sha256, name), Body=data,
+                               ContentMD5=base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode(),
+                               ContentType="application/json")
+
+    def get_derived(self, sha256: str, name: str) -> bytes | None:
+        return self._object(self._derived_key(sha256, name))
 
     def stored(self) -> Iterator[tuple[str, dt.datetime]]:
         """Every blob with when it was written (UTC, naive); keys not laid out as ``ab/<sha256>``

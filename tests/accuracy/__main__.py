@@ -61,7 +61,30 @@ def main(argv: list[str] | None = None) -> int:
     how = "library only" if args.no_web else "library and web API"
     print(f"\n{len(results)} cases ({how}): {len(results) - len(failed) - len(skipped)} match, "
           f"{len(failed)} do not, {len(skipped)} skipped, in {elapsed:.0f} s")
-    return 1 if failed else 0
+    wrong = _pictures(args.cache) if not args.match else []
+    return 1 if failed or wrong else 0
+
+
+def _pictures(cache: Path) -> list[str]:
+    """The pictures section: photos and scans placed, dated, name-checked and judged."""
+    from intake import ocr
+    from tests import pictures
+    from tests.accuracy import photos
+
+    print()
+    if not pictures.available() or not ocr.available():
+        print("pictures SKIPPED: " + (pictures.MISSING if not pictures.available() else "Tesseract is not installed"))
+        return []
+    started = time.perf_counter()
+    rows, wrong, missed = photos.run(cache)
+    print(photos.table(rows))
+    for line in missed:
+        print(f"  missed  {line}")
+    for line in wrong:
+        print(f"  WRONG   {line}")
+    print(f"\n{sum(r.cases for r in rows.values())} pictures: {len(wrong)} wrong answers, {len(missed)} misses, "
+          f"in {time.perf_counter() - started:.0f} s")
+    return wrong
 
 
 def _run(case: cases.Case, shop: Workshop, web: harness.WebChecker | None, verbose: bool) -> harness.Result:

@@ -138,3 +138,17 @@ def test_lint_exits_2_and_prints_every_mistake(service_file: Callable[[str], Pat
 def test_the_shipped_service_files_all_pass_lint(capsys: pytest.CaptureFixture[str]) -> None:
     schemas = Path(__file__).resolve().parents[2] / "schemas"
     assert cli.main(["lint", str(schemas)]) == 0, capsys.readouterr().out
+
+
+def test_a_reason_names_the_answer_in_the_words_its_author_gave_not_the_export_value() -> None:
+    from intake import rules
+    from intake.services import Condition
+    from intake.words import Words
+
+    def words(value: object) -> Words | None:
+        return Words("Married", "Casado o casada") if value == "Choice2" else None
+
+    condition = Condition(field="marital", form="f", op="is", value="Choice2")
+    assert "“Married”" in rules.describe(condition, "Marital status", "en", words)
+    assert "Casado o casada" in rules.describe(condition, "Estado civil", "es", words)
+    assert "Choice2" in rules.describe(condition, "Marital status", "en")

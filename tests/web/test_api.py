@@ -64,7 +64,7 @@ def test_a_checklist_has_forms_fields_documents_conditions_and_limits(client: Fl
     conditional = [d for d in service["documents"] if d["required_when"]]
     assert conditional and all(d["required_when"]["reason"] for d in conditional)
     assert service["limits"] == {"max_file_mb": 20, "max_packet_mb": 60, "max_files": 20,
-                                 "accept": ["pdf", "jpeg", "png"]}
+                                 "accept": ["pdf", "jpeg", "png", "heic"]}
     assert service["visit"]["offices"][0]["name"] == "Springfield Passport Acceptance Facility"
     spanish = client.get(f"{API}/services/{PASSPORT}?lang=es").get_json()
     assert spanish["lang"] == "es" and spanish["title"] == "Solicitar su primer pasaporte de EE. UU."

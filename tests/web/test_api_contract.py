@@ -104,8 +104,8 @@ def test_a_packet_gets_the_same_report_from_the_library_the_cli_the_web_form_and
 
     real_run = jobs.run_check
 
-    def on_sample_day(svc: Any, files_: Any, today: dt.date | None = None) -> Any:
-        return real_run(svc, files_, today=sample.today)
+    def on_sample_day(svc: Any, files_: Any, today: dt.date | None = None, **kwargs: Any) -> Any:
+        return real_run(svc, files_, today=sample.today, **kwargs)
 
     monkeypatch.setattr(jobs, "run_check", on_sample_day)
     app = checks_in_request

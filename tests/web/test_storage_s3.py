@@ -78,6 +78,20 @@ def test_a_blob_goes_in_and_comes_back_by_its_sha256(s3_server: str, bucket: str
     blobs.delete(sha)  # a second time is no error
 
 
+def test_what_was_read_off_a_blob_lives_beside_it_and_goes_with_it(s3_server: str, bucket: str, s3: Any) -> None:
+    blobs = storage.from_config(f"s3://{bucket}/files", {"S3_ENDPOINT_URL": s3_server})
+    sha = blobs.put(b"a photo of a bill")
+    cache = storage.ReadingCache(blobs)
+    assert cache.get(f"{sha}/ocr-1.all.json") is None
+    cache.put(f"{sha}/ocr-1.all.json", b'{"pages": []}')
+    assert cache.get(f"{sha}/ocr-1.all.json") == b'{"pages": []}'
+    assert _keys(s3, bucket) == sorted([f"files/{sha[:2]}/{sha}", f"files/derived/{sha}/ocr-1.all.json"])
+    assert [found for found, _when in blobs.stored()] == [sha], "derived data is not a blob of its own"
+    blobs.delete(sha)
+    assert _keys(s3, bucket) == [] and cache.get(f"{sha}/ocr-1.all.json") is None
+    assert cache.get("not-a-sha/ocr.json") is None
+
+
 def test_storing_the_same_content_twice_writes_it_once(s3_server: str, bucket: str, s3: Any) -> None:
     blobs = storage.S3Storage(bucket, endpoint_url=s3_server)
     sha = blobs.put(b"same")

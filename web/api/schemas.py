@@ -40,7 +40,7 @@ class LangArgs(ma.Schema):
                          metadata={"description": "Language of titles and messages (default: Accept-Language)"})
 
 
-FILES_DESCRIPTION = ("PDF, JPEG or PNG files. Put them in `files` and the checker sorts them, or label each with "
+FILES_DESCRIPTION = ("PDF, JPEG, PNG or HEIC files. Put them in `files` and the checker sorts them, or label each with "
                      "its checklist item as `item-<id>` (for example `item-ds11`).")
 
 

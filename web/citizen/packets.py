@@ -1,12 +1,14 @@
-"""Turning uploaded files into a stored, checked submission, all or nothing.
+"""Turning uploaded files into a stored, checked submission, file by file.
 
 Every file is typed by its bytes and checked by the library before anything is stored. A
-file the library finds unusable (empty, not a PDF, damaged, locked, too big or complex)
-refuses the whole upload: nothing of it is stored, and each refused file leaves exactly one
-``upload_refused`` entry in the audit log, so an attack shows up without filling the disk.
-Accepted files are then stored (content-addressed, so a retry stores nothing new) and the
-submission, its file rows, the report and the event written in one database transaction.
-A failure anywhere leaves no half-made submission.
+file the library finds unusable (empty, not a PDF, damaged, locked, too big or complex) is
+refused on its own: it is stored nowhere, and it leaves exactly one ``upload_refused`` entry
+in the audit log, so an attack shows up without filling the disk. The good files of the same
+upload are kept, so one bad file never makes a citizen choose the others again; only when
+every file is refused, or the upload as a whole is (too many files, too many megabytes), is
+nothing kept. Accepted files are then stored (content-addressed, so a retry stores nothing
+new) and the submission, its file rows, the report and the event written in one database
+transaction. A failure anywhere leaves no half-made submission.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from web import decisions, jobs, references, storage
 from web.citizen import contact
 from web.models import AuditEntry, CheckRecord, Event, Submission, SubmissionFile, WorkItem, db, utcnow
 
-ACCEPTED = ("pdf", "jpeg", "png")
+ACCEPTED = ("pdf", "jpeg", "png", "heic")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff/\\]")
 NAME_LENGTH = 120
 REFUSED = "upload_refused"
@@ -51,6 +53,12 @@ class Refusal:
     item: str | None = None
     sha256: str | None = None
     size: int | None = None
+    name: str | None = None
+
+    @property
+    def whole_upload(self) -> bool:
+        """A refusal of the upload as a whole, which keeps none of its files."""
+        return self.code.startswith("packet.")
 
 
 @dataclass
@@ -82,7 +90,7 @@ def display_name(name: str) -> str:
     return name
 
 
-_EXTENSIONS = {"pdf": (".pdf",), "jpeg": (".jpg", ".jpeg"), "png": (".png",)}
+_EXTENSIONS = {"pdf": (".pdf",), "jpeg": (".jpg", ".jpeg"), "png": (".png",), "heic": (".heic", ".heif")}
 _KNOWN_EXTENSIONS = {e for found in _EXTENSIONS.values() for e in found}
 
 
@@ -140,7 +148,7 @@ def collect(form_files: dict[str, list[FileStorage]], service: Service,
 
             refusal = _refusal(data, name, limit)
             if refusal is not None:
-                incoming.refused.append(Refusal(refusal[0], key, refusal[1], item, sha256, size))
+                incoming.refused.append(Refusal(refusal[0], key, refusal[1], item, sha256, size, name))
             else:
                 incoming.files.append((item, intake.Upload(name, data)))
                 incoming.anchors[name] = key
@@ -161,8 +169,8 @@ def _refusal(data: bytes, name: str, limit: int) -> tuple[str, str] | None:
     if not data:
         return "file.empty", _("%(name)s is empty. Save it again and upload the new copy.", name=name)
     if intake.sniff(data) not in ACCEPTED:
-        return "file.not_pdf", _("%(name)s is not a PDF, JPEG or PNG file. Save it as one of those and "
-                                 "upload it again.", name=name)
+        return "file.not_pdf", _("%(name)s is not a PDF, JPEG, PNG or HEIC file. Save it as one of those "
+                                 "and upload it again.", name=name)
     return None
 
 
@@ -180,8 +188,22 @@ def refusals(report: intake.Report, incoming: Incoming) -> list[Refusal]:
             found.append(Refusal(problem.code, incoming.anchors.get(upload.name, "everything"),
                                  _("%(name)s: %(problem)s", name=upload.name,
                                    problem=problem.message(g.get("lang", "en"))),
-                                 item, upload.sha256, upload.size))
+                                 item, upload.sha256, upload.size, upload.name))
     return found
+
+
+def keeps_some(incoming: Incoming, refused: list[Refusal]) -> bool:
+    """Whether the upload goes on with its good files: some are fine, and no refusal is of the
+    upload as a whole."""
+    names = {r.name for r in refused}
+    return any(u.name not in names for _item, u in incoming.files) and not any(r.whole_upload for r in refused)
+
+
+def without(incoming: Incoming, refused: list[Refusal]) -> Incoming:
+    """The upload without its refused files: what is stored and checked."""
+    names = {r.name for r in refused if r.name}
+    files = [(item, u) for item, u in incoming.files if u.name not in names]
+    return Incoming(files=files, anchors={u.name: incoming.anchors.get(u.name, "everything") for _i, u in files})
 
 
 def refuse(service: Service, refused: list[Refusal], submission: Submission | None = None) -> None:
@@ -230,6 +252,19 @@ def _store_all(files: list[tuple[str | None, intake.Upload]], written: list[str]
         if not blobs.exists(upload.sha256):
             written.append(upload.sha256)
             blobs.put(upload.data)
+    pending = g.get(_READINGS)
+    if pending is not None:
+        pending.flush({upload.sha256 for _item, upload in files})
+
+
+# What OCR read off the files of this request, waiting until they are stored (see check_new).
+_READINGS = "intake_pending_readings"
+
+
+def _pending_readings() -> storage.PendingReadings:
+    pending = storage.PendingReadings(storage.from_config(current_app.config["STORAGE"]))
+    setattr(g, _READINGS, pending)
+    return pending
 
 
 def _forget(written: list[str]) -> None:
@@ -286,8 +321,10 @@ def applicant_name(report: intake.Report, service: Service) -> str | None:
 
 
 def check_new(service: Service, incoming: Incoming) -> intake.Report:
-    """The report for a new packet, before anything is stored."""
-    return jobs.run_check(service, incoming.files)
+    """The report for a new packet, before anything is stored. What OCR reads off its photos
+    waits in the request and is kept only beside files that are then stored: a refused upload,
+    or a check that stores nothing (the API's ``POST /checks``), leaves no reading behind."""
+    return jobs.run_check(service, incoming.files, readings=_pending_readings())
 
 
 def create(service: Service, incoming: Incoming, report: intake.Report, *, client_key: str | None,
@@ -439,7 +476,7 @@ def check_added(submission: Submission, service: Service, incoming: Incoming, re
     """The report the submission would have with the new files, before anything is stored."""
     blobs = storage.from_config(current_app.config["STORAGE"])
     kept = [(f.item, intake.Upload(f.name, blobs.get(f.sha256))) for f in _kept(submission, incoming, replace)]
-    return jobs.run_check(service, [*kept, *incoming.files])
+    return jobs.run_check(service, [*kept, *incoming.files], readings=_pending_readings())
 
 
 def add_files(submission: Submission, service: Service, incoming: Incoming, replace: set[str],

@@ -144,7 +144,10 @@ def _form_of(submission: Submission, service: Service, stored: SubmissionFile) -
 def picture(submission: Submission, service: Service, stored: SubmissionFile, page: int,
             fields: list[str], *, show: bool = False) -> bytes:
     """The PNG of one page, with the boxes of the named form fields marked, and the boxes of the
-    fields the service marks sensitive (SSN, date of birth) covered unless ``show``."""
+    fields the service marks sensitive (SSN, date of birth) covered unless ``show``. A photo
+    has one page: the picture itself, upright and sized for the page."""
+    if stored.kind in PICTURES:
+        return _photo(stored, page)
     found = layout(stored)
     if found is None or not 1 <= page <= found.pages:
         raise NoPicture(page)
@@ -165,6 +168,46 @@ def picture(submission: Submission, service: Service, stored: SubmissionFile, pa
         raise NoPicture(page) from exc
     cache.put(stored.sha256, key, png)
     return png
+
+
+PICTURES = ("jpeg", "png", "heic")
+_DOCUMENT_PAGES = 4
+"""Pages of a document's PDF shown on the detail page; the whole file is a download away."""
+
+
+def _photo(stored: SubmissionFile, page: int) -> bytes:
+    if page != 1 or not storage.from_config(current_app.config["STORAGE"]).exists(stored.sha256):
+        raise NoPicture(page)
+    key, cache = _key("photo", SCALE, _DRAWING), _cache()
+    cached = cache.get(stored.sha256, key)
+    if cached is not None:
+        return cached
+    try:
+        png = jobs.sandbox().picture(_blob(stored))
+    except IntakeError as exc:
+        raise NoPicture(page) from exc
+    cache.put(stored.sha256, key, png)
+    return png
+
+
+def page_count(stored: SubmissionFile) -> int:
+    """Pages to show of a document's file: one for a photo, the first few of a PDF, none when
+    it cannot be drawn."""
+    if stored.kind in PICTURES:
+        return 1
+    found = layout(stored)
+    return min(found.pages, _DOCUMENT_PAGES) if found is not None else 0
+
+
+def document_files(submission: Submission, report: dict[str, Any]) -> dict[str, list[tuple[SubmissionFile, int]]]:
+    """For each document of the report, its stored files (the latest of each name) and how many
+    of their pages to show, so a clerk sees every photo and scan beside its verdict."""
+    by_name = {f.name: f for f in submission.files if f.removed_at is None}
+    out: dict[str, list[tuple[SubmissionFile, int]]] = {}
+    for document in report.get("documents", ()):
+        files = [by_name[name] for name in document.get("files", ()) if name in by_name]
+        out[document["id"]] = [(f, page_count(f)) for f in files]
+    return out
 
 
 @dataclass(frozen=True)

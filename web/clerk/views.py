@@ -203,6 +203,7 @@ def detail(reference: str) -> str:
                            waivable=waivers.waivable(report), names=names,
                            waived_by={(w.kind, w.target): w for w in waivers.of(submission)},
                            views=images.form_views(submission, service, report, g.lang),
+                           evidence=images.document_files(submission, report),
                            item_titles=titles, reasons=_reasons(service),
                            decided_reason=" ".join(p for p in (decisions.canned(
                                service, item.status, item.reason_id, g.lang), item.reason) if p),
@@ -234,7 +235,7 @@ def download(reference: str, file_id: int) -> Any:
     db.session.commit()
     data = storage.from_config(current_app.config["STORAGE"]).get(stored.sha256)
     response = make_response(data)
-    response.mimetype = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}.get(
+    response.mimetype = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png", "heic": "image/heic"}.get(
         stored.kind, "application/octet-stream")
     # RFC 6266: an ASCII fallback, and the real name (UTF-8) for browsers that read filename*
     response.headers["Content-Disposition"] = (f'attachment; filename="{_ascii_name(stored.name)}"; '

@@ -1,0 +1,133 @@
+"""The scaffold's drafts: split boxes joined into one field, types guessed from the group, answers in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import intake
+from intake import _servicefile
+from intake._fill import fill_form
+from intake.drafts import scaffold
+from intake.files import Upload
+from tests import shared_corpus
+from tests.pdfs import FormBuilder
+
+# Problems that say a value is wrong: a correctly filled form must raise none of them.
+VALUE_CODES = {"field.format", "field.choice", "field.range", "field.max_length", "field.min_length"}
+WHOLE = {"ssn": "123456789", "ein": "123456789", "phone": "2125550123", "zip": "12345", "state": "NY",
+         "email": "ana@example.org", "number": "3", "money": "12.50"}
+
+
+def _forms() -> list[Any]:
+    forms = shared_corpus.forms()
+    if not forms:
+        return [pytest.param(None, marks=pytest.mark.skip(reason=shared_corpus.MISSING))]
+    return [pytest.param(e, id=e.file) for e in forms]
+
+
+def _draft(path: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "draft-service.yaml"
+    out.write_text(scaffold(path, service_id="draft-service"), encoding="utf-8")
+    return out
+
+
+def _sample_value(spec: dict[str, Any], boxes: dict[str, Any]) -> list[Any] | None:
+    """A correct answer for one drafted field, split over its boxes as a citizen would write it."""
+    sources = spec["source"] if isinstance(spec["source"], list) else [spec["source"]]
+    kind = spec["type"]
+    if kind in ("signature", "checkbox"):
+        return None
+    if kind == "choice":
+        first = spec["one_of"][0]
+        return [first["value"] if isinstance(first, dict) else first]
+    if kind == "date":
+        whole = dt.date(1990, 4, 7).strftime(spec["formats"][0])
+        parts = whole.split(spec["join"]) if spec.get("join") and len(sources) > 1 else [whole]
+        if len(sources) > 1 and spec.get("join") == "":
+            parts = list(whole)
+    elif spec.get("pattern") == r"\d{4}":
+        whole = "6789"
+        parts = list(whole) if len(sources) > 1 else [whole]
+    else:
+        whole = WHOLE.get(kind, "Ana")
+        if len(sources) == 1:
+            parts = [whole[: spec.get("max_length") or len(whole)]]
+        else:
+            parts, rest = [], whole
+            for name in sources:
+                size = boxes[name].max_length or 1
+                parts.append(rest[:size])
+                rest = rest[size:]
+    return parts if len(parts) == len(sources) else None
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("entry", _forms())
+def test_a_draft_lints_clean_and_a_correctly_filled_form_raises_no_false_errors(entry: Any,
+                                                                                 tmp_path: Path) -> None:
+    path = _draft(entry.path, tmp_path)
+    service, warnings = _servicefile.lint(path)
+    assert not [w.text for w in warnings if w.blocking]
+    form = intake.read_form(entry.path)
+    boxes = {f.name: f for f in form.fields}
+    (spec,) = yaml.safe_load(path.read_text(encoding="utf-8"))["forms"]
+    values: dict[str, Any] = {}
+    for field_spec in spec["fields"].values():
+        parts = _sample_value(field_spec, boxes)
+        sources = field_spec["source"] if isinstance(field_spec["source"], list) else [field_spec["source"]]
+        if parts is not None and all(s in boxes and not boxes[s].read_only for s in sources):
+            values.update(zip(sources, parts, strict=True))
+    if not values:
+        pytest.skip("no fillable AcroForm fields to fill")
+    try:
+        filled = Upload(entry.path.name, fill_form(entry.path, values))
+    except (KeyError, ValueError) as exc:
+        pytest.skip(f"this form cannot be filled in code: {exc}")
+    # An XFA form may show its own datasets, not what was filled into its boxes: judge only what reads back.
+    read_back = {f.name: f.value for f in intake.read_form(filled).fields}
+    ours = {fid for fid, fs in service.forms[0].fields.items()
+            if all(s in values and str(read_back.get(s)) == str(values[s]) for s in fs.sources)}
+    report = intake.check(service, [(service.forms[0].id, filled)], today=dt.date(2026, 11, 22))
+    wrong = [(p.code, p.field) for f in report.forms for p in f.problems if p.code in VALUE_CODES and p.field in ours]
+    assert wrong == []
+
+
+def test_three_boxes_of_three_two_and_four_digits_are_one_ssn(tmp_path: Path) -> None:
+    pdf = tmp_path / "card.pdf"
+    builder = FormBuilder()
+    for i, (x, width, size) in enumerate(((100, 30, 3), (134, 22, 2), (160, 40, 4)), start=1):
+        builder.add_text(f"SSN {i}", rect=(x, 700, x + width, 718), max_len=size)
+    pdf.write_bytes(builder.build())
+    fields = yaml.safe_load(scaffold(pdf))["forms"][0]["fields"]
+    assert list(fields.values()) == [{"source": ["SSN 1", "SSN 2", "SSN 3"], "type": "ssn"}]
+
+
+def test_four_single_boxes_for_the_last_four_of_an_ssn_are_four_digits_not_an_ssn(tmp_path: Path) -> None:
+    pdf = tmp_path / "card.pdf"
+    builder = FormBuilder()
+    for i in range(4):
+        builder.add_text(f"Last four of your social security number {i}", rect=(100 + 16 * i, 700, 114 + 16 * i, 716),
+                         max_len=1)
+    pdf.write_bytes(builder.build())
+    (field,) = yaml.safe_load(scaffold(pdf))["forms"][0]["fields"].values()
+    assert field["type"] == "text" and field["pattern"] == r"\d{4}" and len(field["source"]) == 4
+
+
+def test_an_address_line_that_mentions_the_state_is_free_text(tmp_path: Path) -> None:
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(FormBuilder().add_text("Previous County and State", rect=(100, 700, 400, 718)).build())
+    (field,) = yaml.safe_load(scaffold(pdf))["forms"][0]["fields"].values()
+    assert field["type"] == "text"
+
+
+def test_radio_answers_with_meaningless_values_get_the_words_printed_beside_them(tmp_path: Path) -> None:
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(FormBuilder().add_radio("Status", ["Choice1", "Choice2"]).build())
+    (field,) = yaml.safe_load(scaffold(pdf))["forms"][0]["fields"].values()
+    assert field["type"] == "choice"
+    assert [v["value"] if isinstance(v, dict) else v for v in field["one_of"]] == ["Choice1", "Choice2"]
