@@ -79,6 +79,13 @@ DEFAULTS: dict[str, Any] = {
     "REMINDER_DAYS": 2,
     "MESSAGES_SECONDS": 900,
     "PUBLIC_URL": None,
+    # Who runs this site, as citizens read it in the title, the footer and the trust pages;
+    # an unset contact line is left out. OFFICIAL_BANNER shows "An official website of ...".
+    "AGENCY_NAME": "",
+    "AGENCY_CONTACT_EMAIL": "",
+    "AGENCY_CONTACT_PHONE": "",
+    "AGENCY_CONTACT_URL": "",
+    "OFFICIAL_BANNER": False,
     "RATELIMIT_STORAGE_URI": "memory://",
     # Every count (limits and sign-in back-off) is kept under this prefix: deployments that
     # share one Redis each set their own.
@@ -139,6 +146,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     cfg["MAX_PACKET_BYTES"] = int(cfg["MAX_PACKET_MB"]) * MB
     cfg["MAX_CONTENT_LENGTH"] = cfg["MAX_PACKET_BYTES"] + MULTIPART_ALLOWANCE
     cfg["MAX_FILE_BYTES"] = int(cfg["MAX_FILE_MB"]) * MB
+    if isinstance(cfg["OFFICIAL_BANNER"], str):
+        cfg["OFFICIAL_BANNER"] = cfg["OFFICIAL_BANNER"].strip().lower() in {"1", "true", "yes", "on"}
     production = cfg["ENV"] == "production"
     cfg["SESSION_COOKIE_SECURE"] = production
     # In production the __Host- prefix makes browsers refuse the cookie unless it is Secure, for

@@ -13,8 +13,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "web" / "translations" / "es" / "LC_MESSAGES"
 
 
-def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"%\((\w+)\)s", text))
+def _placeholders(text: str | tuple[str, ...] | list[str]) -> set[str]:
+    """The named placeholders of a message, or of every form of a plural one."""
+    forms = [text] if isinstance(text, str) else list(text)
+    return {name for form in forms for name in re.findall(r"%\((\w+)\)s", form)}
+
+
+def _plain(value: object) -> object:
+    """Plural entries come as lists from a compiled catalogue and as tuples from its source."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
 def test_every_web_string_in_the_code_has_a_spanish_translation(tmp_path: Path) -> None:
@@ -27,7 +34,7 @@ def test_every_web_string_in_the_code_has_a_spanish_translation(tmp_path: Path) 
         translated = {m.id: m.string for m in pofile.read_po(po) if m.id}
     assert wanted <= set(translated), f"run make messages and translate: {sorted(wanted - set(translated))}"
     for msgid, text in translated.items():
-        assert text, f"no Spanish for {msgid!r}"
+        assert text and all(text if isinstance(text, tuple) else [text]), f"no Spanish for {msgid!r}"
         assert _placeholders(msgid) == _placeholders(text), msgid
 
 
@@ -35,6 +42,6 @@ def test_the_compiled_catalogue_matches_its_source() -> None:
     pofile = pytest.importorskip("babel.messages.pofile")
     mofile = pytest.importorskip("babel.messages.mofile")
     with open(CATALOGUE / "messages.po", "rb") as po, open(CATALOGUE / "messages.mo", "rb") as mo:
-        source = {m.id: m.string for m in pofile.read_po(po) if m.id}
-        compiled = {m.id: m.string for m in mofile.read_mo(mo) if m.id}
+        source = {_plain(m.id): _plain(m.string) for m in pofile.read_po(po) if m.id}
+        compiled = {_plain(m.id): _plain(m.string) for m in mofile.read_mo(mo) if m.id}
     assert source == compiled, "run: pybabel compile -d web/translations"

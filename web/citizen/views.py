@@ -78,15 +78,6 @@ def _granted(reference: str) -> Submission:
     return submission
 
 
-def _blocking(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The problems that must be fixed, each given an anchor the summary at the top links to."""
-    found = [p for section in ("forms", "documents") for entry in report[section] for p in entry["problems"]
-             if p["severity"] == "blocks"]
-    for number, problem in enumerate(found, start=1):
-        problem["anchor"] = f"fix-{number}"
-    return found
-
-
 def _asked(submission: Submission, service: Service) -> list[dict[str, Any]]:
     """What the office asked this citizen for, newest first: their to-do list, then what is done."""
     return decisions.requests(submission, service, g.lang)
@@ -139,22 +130,50 @@ def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
     if wrong:
         return again(wrong, 422)
     refused = incoming.refused
-    if not refused and checkqueue.enabled():
-        return _queued_upload(service, incoming, client_key, details)
-    if not refused:
-        report = packets.check_new(service, incoming)
-        refused = packets.refusals(report, incoming)
-    if refused:
+    if not packets.keeps_some(incoming, refused):
         packets.refuse(service, refused)
         return again([(r.anchor, r.message) for r in refused], 422)
+    kept = packets.without(incoming, refused)
+    if checkqueue.enabled():
+        packets.refuse(service, refused)
+        return _queued_upload(service, kept, client_key, details, refused)
+    report = packets.check_new(service, kept)
+    late = packets.refusals(report, kept)
+    if not packets.keeps_some(kept, late):
+        packets.refuse(service, [*refused, *late])
+        return again([(r.anchor, r.message) for r in [*refused, *late]], 422)
+    packets.refuse(service, [*refused, *late])
     try:
-        submission, secret = packets.create(service, incoming, report, client_key=client_key,
+        submission, secret = packets.create(service, packets.without(kept, late), report, client_key=client_key,
                                             zip_code=request.form.get("zip", ""), details=details)
     except IntegrityError as exc:
         return _sent_before(client_key, exc)
     _grant(submission.reference)
     session["new_secret"] = {"reference": submission.reference, "secret": secret}
+    _note_refused(submission, refused)
     return redirect(url_for("citizen.result", reference=submission.reference), 303)
+
+
+REFUSED_NOTE = "refused_files"
+
+
+def _note_refused(submission: Submission, refused: list[packets.Refusal]) -> None:
+    """Keep, beside the check these files came with, the files refused before checking: the
+    report never saw them, so without this the citizen would not learn what to send again.
+    The note shows until a newer check replaces that one, however often the page is loaded."""
+    if refused:
+        session[REFUSED_NOTE] = {"reference": submission.reference, "check": submission.checks[-1].id,
+                                 "files": [[r.anchor, r.message] for r in refused]}
+    else:
+        session.pop(REFUSED_NOTE, None)
+
+
+def _refused_note(submission: Submission) -> list[tuple[str, str]]:
+    note = session.get(REFUSED_NOTE)
+    if not note or note.get("reference") != submission.reference or not submission.checks \
+            or submission.checks[-1].id != note.get("check"):
+        return []
+    return [(anchor, message) for anchor, message in note["files"]]
 
 
 def _sent_before(client_key: str | None, error: IntegrityError) -> WerkzeugResponse:
@@ -174,7 +193,7 @@ def _client() -> str:
 
 
 def _queued_upload(service: Service, incoming: packets.Incoming, client_key: str | None,
-                   details: contact.Contact | None) -> WerkzeugResponse:
+                   details: contact.Contact | None, refused: list[packets.Refusal]) -> WerkzeugResponse:
     """With check workers: store the files and a queued check, answer at once, check elsewhere."""
     try:
         submission, secret, check = packets.create_queued(service, incoming, client_key=client_key,
@@ -185,6 +204,7 @@ def _queued_upload(service: Service, incoming: packets.Incoming, client_key: str
     checkqueue.dispatch(check.id)
     _grant(submission.reference)
     session["new_secret"] = {"reference": submission.reference, "secret": secret}
+    _note_refused(submission, refused)
     return redirect(url_for("citizen.result", reference=submission.reference), 303)
 
 
@@ -197,11 +217,30 @@ def progress(reference: str) -> Response:
     return response
 
 
+def _counted(submission: Submission, service: Service) -> str:
+    """What is being checked, counted in words: "1 form and 3 documents"."""
+    form_ids = {f.id for f in service.forms}
+    files = submission.current_files
+    forms = sum(1 for f in files if f.item in form_ids)
+    unsorted = sum(1 for f in files if f.item is None)
+    documents = len(files) - forms - unsorted
+    parts = [text for count, text in (
+        (forms, _("1 form") if forms == 1 else _("%(n)s forms", n=forms)),
+        (documents, _("1 document") if documents == 1 else _("%(n)s documents", n=documents)),
+        (unsorted, _("1 file to sort") if unsorted == 1 else _("%(n)s files to sort", n=unsorted))) if count]
+    if not parts:
+        return str(_("your files"))
+    if len(parts) == 1:
+        return str(parts[0])
+    return str(_("%(some)s and %(last)s", some=", ".join(parts[:-1]), last=parts[-1]))
+
+
 def _checking(submission: Submission, service: Service, reference: str) -> str:
     """The page while a check waits or runs: it refreshes itself, and with JavaScript says more."""
     return render_template("citizen/checking.html", service=service, submission=submission,
                            reference=references.display(reference), raw_reference=reference,
-                           progress=checkqueue.progress(submission),
+                           progress=checkqueue.progress(submission), counted=_counted(submission, service),
+                           refused=_refused_note(submission),
                            failed=submission.failed is not None and submission.latest is None)
 
 
@@ -226,19 +265,59 @@ def result(reference: str) -> str | WerkzeugResponse:
     if fresh and fresh.get("reference") == canonical:
         link = url_for("citizen.resume", reference=canonical, secret=fresh["secret"], _external=True)
     return _result_page(submission, service, canonical, latest, changes=packets.changes(previous, latest),
-                        resume_link=link)
+                        resume_link=link, refused=_refused_note(submission))
 
 
 def _result_page(submission: Submission, service: Service, reference: str, report: dict[str, Any] | None = None,
                  *, errors: list[tuple[str, str]] | None = None, changes: Any = None, resume_link: str | None = None,
-                 contact_values: Any = None) -> str:
+                 contact_values: Any = None, refused: list[tuple[str, str]] | None = None) -> str:
     """The result page: the latest report (waivers applied), the office's decision over it, the
-    to-do list, and the forms to add files and contact details (with their errors, if any)."""
+    checklist as a task list, and the forms to add files and contact details (with their errors)."""
     report = report if report is not None else waivers.report(submission, g.lang)
+    tasks = _tasks(report, service)
+    todo = [p for t in tasks if t["status"] != "missing" for p in t["problems"]]
     return render_template("citizen/result.html", service=service, submission=submission, report=report,
                            changes=changes, resume_link=resume_link, reference=references.display(reference),
-                           errors=errors or [], blocking=_blocking(report), asked=_asked(submission, service),
-                           decision=decisions.decision(submission, service, g.lang), contact_values=contact_values)
+                           errors=errors or [], tasks=tasks, todo=todo,
+                           asked=_asked(submission, service), refused=refused or [],
+                           decision=decisions.decision(submission, service, g.lang), contact_values=contact_values,
+                           zip_lookup=submission.zip_hash is not None)
+
+
+def _tasks(report: dict[str, Any], service: Service) -> list[dict[str, Any]]:
+    """One line per checklist item with its status, and each of its problems once, numbered so
+    the summary at the top links to each: done, needs fixing, missing, bring the original or
+    not needed. A warning is a "check this" under its item and never makes an item need fixing."""
+    tasks: list[dict[str, Any]] = []
+    number = 0
+    missing = {(m["kind"], m["id"]): m for m in report["missing"] if m["kind"] != "field"}
+    entries = [("form", f["form"], f) for f in report["forms"]]
+    entries += [("form", key[1], None) for key in missing if key[0] == "form"
+                and key[1] not in {f["form"] for f in report["forms"]}]
+    entries += [("document", d["id"], d) for d in report["documents"]]
+    for kind, item_id, entry in entries:
+        gap = missing.get((kind, item_id))
+        title = entry["title"] if entry else gap["title"] if gap else item_id
+        files = ([entry["file"]] if entry.get("file") else []) if kind == "form" and entry else \
+            (entry.get("files") or ([entry["file"]] if entry.get("file") else [])) if entry else []
+        problems = []
+        for problem in (entry or {}).get("problems", []):
+            number += 1
+            problems.append({**problem, "anchor": f"fix-{number}", "item": title})
+        severities = {p["severity"] for p in problems}
+        if entry and entry.get("status") == "not_needed":
+            status = "not_needed"
+        elif not files and (gap is not None or (entry and entry.get("status") == "missing")):
+            status = "missing"
+        elif "blocks" in severities:
+            status = "needs_fixing"
+        elif "bring_original" in severities:
+            status = "bring_original"
+        else:
+            status = "done"
+        tasks.append({"id": f"task-{kind}-{item_id}", "title": title, "files": [f for f in files if f],
+                      "status": status, "problems": problems, "reason": (gap or entry or {}).get("reason")})
+    return tasks
 
 
 def _reference_key() -> str:
@@ -351,18 +430,27 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
 
     if not incoming.files and not incoming.refused:
         return again([("everything", _("Choose at least one file to upload."))], 400)
-    refused = incoming.refused or packets.over_total(submission, incoming, replace)
-    if not refused and checkqueue.enabled():
-        check = packets.add_files_queued(submission, service, incoming, replace, client=_client())
-        checkqueue.dispatch(check.id)
-        return redirect(url_for("citizen.result", reference=reference), 303)
-    if not refused:
-        report = packets.check_added(submission, service, incoming, replace)
-        refused = packets.refusals(report, incoming)
-    if refused:
+    refused = incoming.refused
+    kept = packets.without(incoming, refused)
+    if packets.keeps_some(incoming, refused):
+        refused = [*refused, *packets.over_total(submission, kept, replace)]
+    if not packets.keeps_some(incoming, refused):
         packets.refuse(service, refused, submission)
         return again([(r.anchor, r.message) for r in refused], 422)
-    packets.add_files(submission, service, incoming, replace, report)
+    if checkqueue.enabled():
+        packets.refuse(service, refused, submission)
+        check = packets.add_files_queued(submission, service, kept, replace, client=_client())
+        checkqueue.dispatch(check.id)
+        _note_refused(submission, refused)
+        return redirect(url_for("citizen.result", reference=reference), 303)
+    report = packets.check_added(submission, service, kept, replace)
+    late = packets.refusals(report, kept)
+    if not packets.keeps_some(kept, late):
+        packets.refuse(service, [*refused, *late], submission)
+        return again([(r.anchor, r.message) for r in [*refused, *late]], 422)
+    packets.refuse(service, [*refused, *late], submission)
+    packets.add_files(submission, service, packets.without(kept, late), replace, report)
+    _note_refused(submission, refused)
     return redirect(url_for("citizen.result", reference=reference), 303)
 
 
