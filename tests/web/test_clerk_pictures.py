@@ -73,8 +73,8 @@ def test_a_check_that_stores_nothing_keeps_no_reading(app: Flask) -> None:
     from tests.web.conftest import stored_blobs
 
     bill = photo_of(shared_corpus.ROOT / "supporting" / "synthetic" / "utility_bill_2.pdf")
-    response = post_files(app.test_client(), "/api/v1/checks",
-                          upload_data(**{"item-proof_of_address": (bill, "bill.jpg")}) | {"service": "passport-first-time"})
+    data = upload_data(**{"item-proof_of_address": (bill, "bill.jpg")}) | {"service": "passport-first-time"}
+    response = post_files(app.test_client(), "/api/v1/checks", data)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert "document.too_old" in response.get_data(as_text=True)
     assert stored_blobs(app) == []
