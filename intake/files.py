@@ -141,7 +141,7 @@ def sniff(data: bytes) -> Kind:
         return "jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
-    if _is_heif(data):
+    if is_heif(data):
         return "heic"
     return "unknown"
 
@@ -152,16 +152,24 @@ _PROGRAMS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"#!", b"\xca\xfe\xba\xbe", b"\xc
              b"\xce\xfa\xed\xfe", b"\xd0\xcf\x11\xe0")
 
 
-# The ftyp brands of HEIF pictures (iPhone photos are "heic"); AVIF, a sibling, is not one.
-_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"})
+_HEIF_CODEC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"})
+_HEIF_GENERIC_BRANDS = frozenset({b"mif1", b"msf1"})
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
 
 
-def _is_heif(data: bytes) -> bool:
+def is_heif(data: bytes) -> bool:
+    """Whether the bytes are a HEIC/HEIF picture (an iPhone photo), by the brands of its ftyp box.
+
+    ``mif1`` and ``msf1`` are shared with AVIF, so they count only when no AVIF brand is named.
+    """
     if len(data) < 16 or data[4:8] != b"ftyp":
         return False
     size = int.from_bytes(data[:4], "big")
-    brands = [data[8:12]] + [data[i:i + 4] for i in range(16, min(size, 64, len(data)) - 3, 4)]
-    return not {b"avif", b"avis"} & set(brands) and any(b in _HEIF_BRANDS for b in brands)
+    end = min(max(size, 16), 256, len(data))
+    brands = {data[8:12]} | {data[i:i + 4] for i in range(16, end - 3, 4)}
+    if brands & _HEIF_CODEC_BRANDS:
+        return True
+    return bool(brands & _HEIF_GENERIC_BRANDS) and not brands & _AVIF_BRANDS
 
 
 def _looks_like_markup(prefix: bytes) -> bool:

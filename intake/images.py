@@ -18,6 +18,7 @@ from typing import Literal
 from PIL import Image, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
 
 from intake.errors import DamagedFileError, EmptyFileError, TooComplexError, UsageError
+from intake.files import is_heif
 
 QualityCode = Literal["image.too_small", "image.blurry", "image.too_dark", "image.cut_off"]
 
@@ -55,9 +56,6 @@ CUT_MIN_INK = 0.02
 """Share of dark pixels in the inkiest eighth of the outer band (2% deep) along a border
 that says text runs into it; a clean page has a blank margin there (0 on the labelled set)."""
 
-_HEIF_CODEC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"})
-_HEIF_GENERIC_BRANDS = frozenset({b"mif1", b"msf1"})
-_AVIF_BRANDS = frozenset({b"avif", b"avis"})
 _heif_registered = False
 _FORMATS = ("JPEG", "MPO", "PNG", "HEIF")
 
@@ -73,21 +71,6 @@ class Quality:
 
     def to_dict(self) -> dict[str, object]:
         return {"code": self.code, "variant": self.variant, "measure": self.measure, "threshold": self.threshold}
-
-
-def is_heif(data: bytes) -> bool:
-    """Whether the bytes are a HEIC/HEIF picture (an iPhone photo), by the brands of its ftyp box.
-
-    ``mif1`` and ``msf1`` are shared with AVIF, so they count only when no AVIF brand is named.
-    """
-    if len(data) < 16 or data[4:8] != b"ftyp":
-        return False
-    size = int.from_bytes(data[:4], "big")
-    end = min(max(size, 16), 256, len(data))
-    brands = {data[8:12]} | {data[i:i + 4] for i in range(16, end - 3, 4)}
-    if brands & _HEIF_CODEC_BRANDS:
-        return True
-    return bool(brands & _HEIF_GENERIC_BRANDS) and not brands & _AVIF_BRANDS
 
 
 def _register_heif() -> None:
