@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -226,10 +227,29 @@ def default_join(spec: FieldSpec) -> str:
 
 
 def form_schema(specs: Mapping[str, FieldSpec], today: dt.date) -> Schema:
-    """A marshmallow schema for one form's values, built from its service file entry."""
+    """A marshmallow schema for one form's values, built from its service file entry.
+
+    Building one costs about as much as validating a whole form, and the same service file
+    is checked again and again on the same day, so schemas are kept (the specs they were
+    built from are kept with them, so an id is never reused while its entry lives).
+    """
+    key = (id(specs), today)
+    with _SCHEMAS_LOCK:
+        kept = _SCHEMAS.get(key)
+        if kept is not None and kept[0] is specs:
+            return kept[1]
     declared: dict[str, fields.Field[Any]] = {fid: TYPES[spec.type](spec, today) for fid, spec in specs.items()}
-    schema_class = Schema.from_dict(declared, name="FormValues")
-    return schema_class(partial=True)
+    schema = Schema.from_dict(declared, name="FormValues")(partial=True)
+    with _SCHEMAS_LOCK:
+        _SCHEMAS[key] = (specs, schema)
+        while len(_SCHEMAS) > _MAX_SCHEMAS:
+            del _SCHEMAS[next(iter(_SCHEMAS))]
+    return schema
+
+
+_SCHEMAS: dict[tuple[int, dt.date], tuple[Mapping[str, FieldSpec], Schema]] = {}
+_SCHEMAS_LOCK = threading.Lock()
+_MAX_SCHEMAS = 256
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -125,3 +125,12 @@ def test_a_number_far_past_any_forms_needs_is_a_range_problem_not_a_crash(type_:
 
 def test_a_large_but_real_amount_is_still_accepted() -> None:
     assert _load("999,999,999,999.99", "money") == Decimal("999999999999.99")
+
+
+def test_a_forms_schema_is_built_once_a_day_and_anew_for_another_day() -> None:
+    specs = {"born": FieldSpec(id="born", sources=("B",), type="date")}
+    first = form_schema(specs, TODAY)
+    assert form_schema(specs, TODAY) is first
+    tomorrow = form_schema(specs, TODAY + dt.timedelta(days=1))
+    assert tomorrow is not first
+    assert form_schema(dict(specs), TODAY) is not first  # another service file's entry

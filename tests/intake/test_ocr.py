@@ -133,6 +133,21 @@ def test_an_upside_down_photo_is_turned_before_it_is_read(pictures: dict[str, by
     assert "prairie state electric" in reading.text().casefold()
 
 
+def test_an_id_card_photographed_on_its_side_is_read_and_placed(cache: ocr.Cache) -> None:
+    """A card has too few letters for orientation detection; it is read both ways instead."""
+    from PIL import Image
+
+    card = Image.open(SYNTHETIC / "state_id_front_photo.jpg").convert("RGB").rotate(90, expand=True)
+    out = io.BytesIO()
+    card.save(out, format="JPEG", quality=88)
+    upload = Upload("id_sideways.jpg", out.getvalue())
+    reading = ocr.Reader(cache).reading(upload)
+    assert reading is not None and reading.pages[0].rotated in (90, 270)
+    assert "PEREZ" in reading.text().upper()
+    report = check("passport-first-time", [upload], cache)
+    assert "id_sideways.jpg" in document(report, "photo_id").files
+
+
 def test_an_iphone_photo_in_heic_is_read_like_a_jpeg(pictures: dict[str, bytes], cache: ocr.Cache) -> None:
     upload = Upload("bill.heic", pictures["bill.heic"])
     assert upload.kind == "heic"
@@ -197,6 +212,35 @@ def test_without_tesseract_photos_are_left_to_the_office_as_before(
     report = check("passport-first-time", [("proof_of_address", Upload("fresh_bill.jpg", pictures["fresh_bill.jpg"]))],
                    None)  # type: ignore[arg-type]
     assert codes(document(report, "proof_of_address").problems) == ["document.unreadable"]
+
+
+def test_the_engine_is_asked_its_version_once_and_again_only_after_it_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import shutil
+
+    import pytesseract
+
+    program = tmp_path / "tesseract"
+    program.write_text(f'#!/bin/sh\nexec {shutil.which("tesseract")} "$@"\n')
+    program.chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(program))
+    asked: list[int] = []
+    real = pytesseract.get_tesseract_version
+
+    def counted() -> Any:
+        asked.append(1)
+        return real()
+
+    monkeypatch.setattr(pytesseract, "get_tesseract_version", counted)
+    first = ocr.engine()
+    assert ocr.engine() == first and len(asked) == 1
+    later = program.stat().st_mtime_ns + 5_000_000_000
+    os.utime(program, ns=(later, later))  # the program was upgraded in place
+    assert ocr.engine() == first and len(asked) == 2
+    program.unlink()
+    with pytest.raises(intake.errors.OcrUnavailableError):
+        ocr.engine()
 
 
 def test_a_date_read_with_low_confidence_is_a_warning_to_check_not_a_blocking_error(

@@ -65,6 +65,32 @@ def test_every_corpus_file_is_read_or_refused_with_a_code(entry: shared_corpus.E
         assert problem.code in intake.report.CODES
 
 
+@pytest.mark.parametrize("entry", _params([e for e in shared_corpus.entries()
+                                            if e.file.endswith(".pdf") and e.file not in EXPECTED_REFUSALS]))
+def test_page_text_is_character_for_character_what_pdfplumber_extracts(entry: shared_corpus.Entry) -> None:
+    """Our lean character pass must not change a letter of what every rule reads."""
+    import pdfplumber
+
+    form = intake.read_form(entry.path)
+    pages = [n for n in range(1, min(form.page_count, 2) + 1) if form.text_layer[n - 1]]
+    try:
+        plumbed = pdfplumber.open(entry.path)
+        seen = len(plumbed.pages)
+    except Exception:  # a file pdfminer cannot open at all: pypdf's extractor reads it
+        plumbed, seen = None, 0
+    if plumbed is None or seen < form.page_count:
+        from intake.pdf import _pypdf_text
+
+        if plumbed is not None:
+            plumbed.close()
+        by_pypdf = _pypdf_text(entry.path.read_bytes(), pages, intake.Limits())
+        assert all(form.text(number) == by_pypdf[number] for number in pages)
+        return
+    with plumbed:
+        for number in pages:
+            assert form.text(number) == (plumbed.pages[number - 1].extract_text() or ""), f"page {number}"
+
+
 @pytest.mark.parametrize("entry", _params(shared_corpus.forms()))
 def test_form_fields_are_exactly_what_pypdf_sees_plus_orphan_widgets(entry: shared_corpus.Entry) -> None:
     form = intake.read_form(entry.path)
