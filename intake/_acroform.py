@@ -50,6 +50,7 @@ _INHERITED = ("/FT", "/Ff", "/V", "/DV", "/Opt", "/MaxLen")
 _READ_ONLY, _REQUIRED = 1 << 0, 1 << 1
 _MULTILINE, _COMB = 1 << 12, 1 << 24
 _RADIO, _PUSHBUTTON = 1 << 15, 1 << 16
+_COMBO, _EDIT = 1 << 17, 1 << 18
 _DANGEROUS_ANNOTS = {"/FileAttachment": "embedded_file", "/RichMedia": "rich_media",
                      "/Screen": "rich_media", "/Movie": "rich_media", "/Sound": "rich_media"}
 _ACTIONS = {"/JavaScript": "javascript", "/Launch": "launch", "/SubmitForm": "submit_form",
@@ -378,7 +379,7 @@ class _Walker:
             "required": bool(flags & _REQUIRED), "read_only": bool(flags & _READ_ONLY),
         }
         if ft == "/Btn":
-            if flags & _PUSHBUTTON:
+            if flags & _PUSHBUTTON or _resets_form(node, widgets):
                 return FormField(kind=FieldKind.BUTTON, **common)
             kind = FieldKind.RADIO if flags & _RADIO else FieldKind.CHECKBOX
             shown = [_name(w.get("/AS")) for _, w in widgets]
@@ -387,7 +388,7 @@ class _Walker:
         if ft == "/Ch":
             options = self._options(attrs.get("/Opt"))
             return FormField(kind=FieldKind.CHOICE, value=self._choice_value(attrs.get("/V"), name),
-                             options=options, **common)
+                             options=options, editable=bool(flags & _COMBO and flags & _EDIT), **common)
         if ft == "/Sig":
             signed = isinstance(_resolve(attrs.get("/V")), DictionaryObject)
             return FormField(kind=FieldKind.SIGNATURE, value=signed,
@@ -499,6 +500,16 @@ def _rect(obj: Any) -> Rect | None:
     except (TypeError, ValueError):
         return None
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _resets_form(node: DictionaryObject, widgets: list[tuple[Any, DictionaryObject]]) -> bool:
+    """A "Clear form" button drawn as a radio button or check box: its click empties the form, so it is
+    no answer (forms made in some editors give reset buttons the radio flag)."""
+    for holder in (node, *(w for _, w in widgets)):
+        action = _resolve(holder.get("/A"))
+        if isinstance(action, DictionaryObject) and _name(action.get("/S")) == "ResetForm":
+            return True
+    return False
 
 
 def _on_state(widget: DictionaryObject) -> str | None:

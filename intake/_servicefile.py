@@ -25,6 +25,7 @@ from intake.services import (
     DECISIONS,
     FIELD_TYPES,
     FILE_TYPES,
+    VISIT_MODES,
     Condition,
     DocumentKind,
     DocumentSpec,
@@ -38,6 +39,7 @@ from intake.services import (
     Rule,
     Sample,
     SampleFile,
+    SearchWords,
     Service,
     ServiceError,
     Visit,
@@ -363,10 +365,14 @@ class OfficeSchema(_Strict):
 class VisitSchema(_Strict):
     bring = fields.List(WordsField())
     offices = fields.List(fields.Nested(OfficeSchema))
+    mode = fields.String(validate=validate.OneOf(VISIT_MODES, error=(
+        "{input!r} is not a way to hand the papers in; use in_person (the default) or mail")))
+    fees = WordsField()
 
     @post_load
     def _make(self, data: dict[str, Any], **kwargs: Any) -> Visit:
-        return Visit(bring=tuple(data.get("bring", ())), offices=tuple(data.get("offices", ())))
+        return Visit(bring=tuple(data.get("bring", ())), offices=tuple(data.get("offices", ())),
+                     mode=data.get("mode", "in_person"), fees=data.get("fees"))
 
 
 class SampleFileSchema(_Strict):
@@ -404,6 +410,23 @@ class ReasonSchema(_Strict):
     @post_load
     def _make(self, data: dict[str, Any], **kwargs: Any) -> Reason:
         return Reason(**data)
+
+
+class SearchSchema(_Strict):
+    """``search: {en: [...], es: [...]}``: what else people call the service, one word or phrase an item."""
+
+    en = _texts(validate=validate.Length(min=1, error="list at least one word, or leave en out"))
+    es = _texts(validate=validate.Length(min=1, error="list at least one word, or leave es out"))
+
+    @validates_schema
+    def _some(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("list the words people search for, like {en: [W9, tax form], es: [formulario W9]}")
+
+    @post_load
+    def _make(self, data: dict[str, Any], **kwargs: Any) -> SearchWords:
+        return SearchWords(en=tuple(w.strip() for w in data.get("en", ())),
+                           es=tuple(w.strip() for w in data.get("es", ())))
 
 
 def _unique_ids(reasons: list[Reason]) -> None:
@@ -445,6 +468,7 @@ class ServiceSchema(_Strict):
             "{input!r} is not a decision clerks give reasons for; use rejected or needs_documents"))),
         values=fields.List(fields.Nested(ReasonSchema), validate=[
             validate.Length(min=1, error="list at least one reason, or leave this decision out"), _unique_ids]))
+    search = fields.Nested(SearchSchema)
 
 
 class KindsFileSchema(_Strict):
@@ -537,18 +561,61 @@ def _conditions(service: Service) -> Iterator[tuple[tuple[Any, ...], Condition, 
             yield ("documents", di, "required_when"), doc.required_when, None
 
 
-def _dead(service: Service, cond: Condition, default_form: str | None) -> str | None:
-    """Why ``cond`` can never hold, when the field's one_of says which answers the form allows."""
+Offered = dict[str, dict[str, tuple[str, tuple[str, ...]]]]
+"""Per form id: each box with a fixed set of answers -> (the blank PDF's name, the answers it offers)."""
+
+
+def _dead(service: Service, cond: Condition, default_form: str | None, offered: Offered | None = None) -> str | None:
+    """Why ``cond`` can never hold: the field's one_of, or the boxes of the form's own PDF, lack its answer."""
     form = next((f for f in service.forms if f.id == (cond.form or default_form)), None)
     spec = form.fields.get(cond.field) if form else None
-    if spec is None or not spec.one_of or cond.op not in ("is", "is_not", "in"):
+    if form is None or spec is None or cond.op not in ("is", "is_not", "in"):
         return None
     wanted = cond.value if isinstance(cond.value, tuple) else (cond.value,)
     missing = [v for v in wanted if str(v) not in spec.one_of]
+    if spec.one_of and missing:
+        return (f"{', '.join(repr(str(v)) for v in missing)} is not one of the answers {cond.field} allows "
+                f"({', '.join(spec.one_of)}), so this condition can never be true; use one of them")
+    box = (offered or {}).get(form.id, {}).get(spec.sources[0]) if len(spec.sources) == 1 else None
+    if box is None:
+        return None
+    pdf, answers = box
+    missing = [v for v in wanted if not isinstance(v, bool) and str(v) not in answers]
     if not missing:
         return None
-    return (f"{', '.join(repr(str(v)) for v in missing)} is not one of the answers {cond.field} allows "
-            f"({', '.join(spec.one_of)}), so this condition can never be true; use one of them")
+    return (f"{', '.join(repr(str(v)) for v in missing)} is not an answer the box {spec.sources[0]!r} of {pdf} "
+            f"offers ({', '.join(answers)}), so this condition can never be true; use one of them")
+
+
+def _offered(service: Service) -> Offered:
+    """The answers each check box, radio group and list of the service's forms offers, read from the
+    blank PDF a sample fills in (the one real copy of the form a service file names)."""
+    from intake import samples
+    from intake.errors import IntakeError
+    from intake.fields import FieldKind
+    from intake.pdf import read_form
+
+    found: Offered = {}
+    forms = {f.id for f in service.forms}
+    for sample in service.samples:
+        for entry in sample.files:
+            if entry.item not in forms or entry.item in found:
+                continue
+            try:
+                path = samples.resolve(service, entry)
+                boxes = read_form(path).fields
+            except (samples.SampleFileMissing, IntakeError, OSError):
+                continue
+            answers: dict[str, tuple[str, tuple[str, ...]]] = {}
+            for box in boxes:
+                fixed = box.kind is FieldKind.RADIO or (box.kind is FieldKind.CHECKBOX and len(box.exports) > 1) or (
+                    box.kind is FieldKind.CHOICE and not box.editable)
+                values = [*box.exports, *(w.on_state for w in box.widgets if w.on_state),
+                          *(o.export for o in box.options if o.export)]
+                if fixed and values:
+                    answers[box.name] = (path.name, tuple(dict.fromkeys(values)))
+            found[entry.item or ""] = answers
+    return found
 
 
 def _words(data: Any, where: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -565,9 +632,28 @@ def _words(data: Any, where: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, 
             yield from _words(item, (*where, i))
 
 
+_VISIT_WORDS = {"en": re.compile(r"\bvisit(s|ing)?\b", re.IGNORECASE),
+                "es": re.compile(r"\bvisitas?\b", re.IGNORECASE)}
+"""Words that send a citizen to an office, which a service handled by mail must not use."""
+
+
+def _texts_of(data: Any, where: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    """Every English and Spanish text of a service file, with its key path and language."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            if key in _VISIT_WORDS and isinstance(value, str):
+                yield (*where, key), key, value
+            else:
+                yield from _texts_of(value, (*where, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _texts_of(item, (*where, i))
+
+
 def _doubts_more(service: Service, data: Any) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+    offered = _offered(service)
     for where, cond, default_form in _conditions(service):
-        why = _dead(service, cond, default_form)
+        why = _dead(service, cond, default_form, offered)
         if why:
             yield "lint.dead_condition", where, why
     known = problem_codes()
@@ -593,12 +679,81 @@ def _doubts_more(service: Service, data: Any) -> Iterator[tuple[str, tuple[Any, 
             yield ("lint.document_unreachable", ("documents", di, "any_of"),
                    f"no file can ever count as {doc.id}: none of its kinds has text to recognise it by; "
                    "give the kinds text_any")
-        elif doc.required_when is not None and _dead(service, doc.required_when, None):
+        elif doc.required_when is not None and _dead(service, doc.required_when, None, offered):
             yield ("lint.document_unreachable", ("documents", di, "required_when"),
                    f"{doc.id} is never asked for, because its required_when can never be true")
+    if service.visit.by_mail:
+        for where, lang, text in _texts_of(data):
+            if _VISIT_WORDS[lang].search(text):
+                yield ("lint.visit_words", where,
+                       "this service is sent by mail (visit: mode: mail), but this text speaks of a visit; "
+                       "say what to send instead, like 'Send the original' or 'Mail it to the office'")
     for where, en in _words(data):
         yield ("lint.untranslated", where, f"the Spanish text is missing or the same as the English ({en[:40]!r}); "
                "write it in Spanish")
+    yield from _wording(service, data)
+
+
+_BRITISH = {"licence": "license", "licences": "licenses", "licenced": "licensed", "centre": "center",
+            "centres": "centers", "organisation": "organization", "organisations": "organizations",
+            "organise": "organize", "authorise": "authorize", "authorised": "authorized", "recognise": "recognize",
+            "recognised": "recognized", "colour": "color", "favour": "favor", "honour": "honor",
+            "behaviour": "behavior", "labour": "labor", "neighbour": "neighbor", "programme": "program",
+            "cheque": "check", "catalogue": "catalog", "enrolment": "enrollment", "enrol": "enroll",
+            "defence": "defense", "offence": "offense", "fulfil": "fulfill", "metre": "meter"}
+_BRITISH_WORD = re.compile(r"\b(" + "|".join(sorted(_BRITISH, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_STATE_NAME = re.compile("|".join(sorted((re.escape(n) for n in STATES.values()), key=len, reverse=True)))
+
+
+def _title_case(title: str) -> str | None:
+    """``title`` in sentence case when it is written in Title Case ("Birth Certificate"), else None.
+
+    Names keep their capitals: acronyms and form numbers, states ("New York State ID"), and any
+    title that also has a long word in lower case ("Social Security card" is a name and a noun).
+    """
+    words = [w.strip("()[],.;:“”\"'") for w in _STATE_NAME.sub("", title).split()[1:]]
+    common = [w for w in words if len(w) >= 4 and w.isalpha()]
+    if not common or any(w.islower() for w in common) or not all(w[0].isupper() and not w.isupper() for w in common):
+        return None
+    first, *rest = title.split(" ")
+    kept = _STATE_NAME.findall(title)
+    lowered = " ".join(w if w.isupper() or not w.isalpha() or any(w in k for k in kept) else w.lower()
+                       for w in rest)
+    return f"{first} {lowered}"
+
+
+def _wording(service: Service, data: Any) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+    """Words that read wrong in the sentences the citizen sees: a title in Title Case fitted into
+    "Add ...", and in a US service, British spellings ("licence" for "license")."""
+    titled: list[tuple[tuple[Any, ...], Any]] = [
+        (("documents", i, "title"), d.title) for i, d in enumerate(service.documents)]
+    own = data.get("document_kinds") or {} if isinstance(data, Mapping) else {}
+    titled += [(("document_kinds", k, "title"), service.kinds[k].title) for k in own if k in service.kinds]
+    for where, words in titled:
+        for lang in ("en", "es"):
+            better = _title_case(words.get(lang))
+            if better:
+                yield ("lint.sentence_case", (*where, lang),
+                       f"{words.get(lang)!r} is in Title Case, so inside a sentence it reads as a name "
+                       f"(\"Add {words.get(lang)}.\"); write it in sentence case, with capitals only for "
+                       f"names: {better!r}")
+    if service.locale != "US":
+        return
+    for where, lang, text in _texts_of(data):
+        if lang != "en" or (where and where[0] == "search"):
+            continue
+        for found in dict.fromkeys(m.group(0) for m in _BRITISH_WORD.finditer(text)):
+            us = _BRITISH[found.casefold()]
+            us = us.capitalize() if found[0].isupper() else us
+            yield ("lint.british_spelling", where,
+                   f"{found!r} is the British spelling; this service is for the US (locale: US), so write {us!r}")
+    shared = [k for k in sorted({k for d in service.documents for k in d.any_of}) if k not in own]
+    for kind_id in shared:
+        kind = service.kinds.get(kind_id)
+        for found in dict.fromkeys(m.group(0) for m in _BRITISH_WORD.finditer(kind.title.en if kind else "")):
+            yield ("lint.british_spelling", ("documents",),
+                   f"the shared kind {kind_id} in {SHARED_KINDS} says {found!r}, the British spelling; "
+                   f"write {_BRITISH[found.casefold()]!r} there, since this service is for the US")
 
 
 def _doubts(service: Service) -> Iterator[tuple[str, tuple[Any, ...], str]]:
@@ -632,6 +787,7 @@ def _load(path: Path) -> tuple[Service, dict[tuple[Any, ...], yaml.Node]]:
         samples=tuple(loaded.get("samples", ())), retention_days=loaded.get("retention_days", 30),
         locale=loaded.get("locale", "US"), review_days=loaded.get("review_days"),
         reasons={decision: tuple(reasons) for decision, reasons in loaded.get("reasons", {}).items()}, path=path,
+        search=loaded.get("search", SearchWords()),
     )
     mistakes = list(_cross_references(service, path))
     if mistakes:
@@ -699,7 +855,8 @@ def _error(path: Path, messages: Any, nodes: dict[tuple[Any, ...], yaml.Node], d
 
 _KNOWN_KEYS = sorted({name for schema in (ServiceSchema, FormSchema, FieldSchema, DocumentSchema, KindSchema,
                                           RuleSchema, ConditionSchema, IdentifySchema, VisitSchema, OfficeSchema,
-                                          SampleSchema, SampleFileSchema, EditionSchema, PointsSchema, ReasonSchema)
+                                          SampleSchema, SampleFileSchema, EditionSchema, PointsSchema, ReasonSchema,
+                                          SearchSchema)
                       for name in (f.data_key or n for n, f in schema().fields.items())})
 
 

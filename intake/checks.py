@@ -250,10 +250,15 @@ class _Run:
         form_results = [r for spec in self.service.forms for r in self._form(spec)]
         documents = [self._document(spec) for spec in self.service.documents]
         self._points(documents)
+        unrecognised = self.unrecognised
+        if self.service.visit.by_mail:
+            form_results = [replace(r, problems=_by_mail(r.problems)) for r in form_results]
+            documents = [replace(d, problems=_by_mail(d.problems)) for d in documents]
+            unrecognised = [replace(u, problem=_by_mail((u.problem,))[0]) for u in unrecognised]
         return Report(
             service=self.service.id, service_version=self.service.version, checked_at=self.today,
             forms=tuple(form_results), documents=tuple(documents), missing=tuple(self.missing),
-            unrecognised_files=tuple(self.unrecognised), bring_in_person=self._bring(documents),
+            unrecognised_files=tuple(unrecognised), bring_in_person=self._bring(documents),
         )
 
     def _place(self, file: _File) -> None:
@@ -507,7 +512,8 @@ class _Run:
         problems += [p for p in file.form.problems if p.severity is not Severity.BLOCKS or p.code != "file.no_fields"]
         values = {fid: mask(fspec, self.clean[spec.id].get(fid, self.raw[spec.id].get(fid)))
                   for fid, fspec in spec.fields.items()}
-        return [*results, FormResult(spec.id, spec.title, file.name, file.upload.sha256, values, tuple(problems))]
+        return [*results, FormResult(spec.id, spec.title, file.name, file.upload.sha256, values, tuple(problems),
+                                     _answer_words(spec, values))]
 
     def _validate(self, spec: FormSpec, file: _File) -> list[Problem]:
         assert file.form is not None
@@ -547,12 +553,13 @@ class _Run:
                     reason = self._reason(rule.when, spec.id) if rule.when else None
                     problems.append(self._required(spec, field_id, spec.fields[field_id], place(field_id), reason))
                     continue
-                for key in ("other", "others"):
-                    if key in params:
-                        names = params[key] if isinstance(params[key], list) else [params[key]]
-                        labels = [place(n)["label"] for n in names]
-                        params[key] = Words(", ".join(_label_text(x, "en") for x in labels),
-                                            ", ".join(_label_text(x, "es") for x in labels))
+                if "other" in params:  # the message quotes the one other label itself
+                    label = place(params["other"])["label"]
+                    params["other"] = Words(_label_text(label, "en"), _label_text(label, "es"))
+                if "others" in params:  # alternatives read alike: each label in quotes, "“A”, “B” or “C”"
+                    labels = [place(n)["label"] for n in params["others"]]
+                    params["others"] = Words(*(join_choices([f"“{_label_text(x, lang)}”" for x in labels], lang)
+                                               for lang in ("en", "es")))
                 problems.append(Problem.of("field.rule", **place(field_id), **params))
         return problems
 
@@ -763,6 +770,21 @@ def _fillable(file: _File) -> bool:
         f.kind.value not in ("signature", "button") for f in file.form.fields) >= _FILLABLE_FIELDS
 
 
+def _answer_words(spec: FormSpec, values: Mapping[str, Any]) -> dict[str, Words]:
+    """The words of each answer whose field's ``one_of`` gives some, as the citizen read them on the form."""
+    found: dict[str, Words] = {}
+    for fid, value in values.items():
+        fspec = spec.fields[fid]
+        if not fspec.choice_words or fspec.sensitive or value is None:
+            continue
+        chosen = value if isinstance(value, tuple) else (value,)
+        words = [fspec.words_for(v) for v in chosen]
+        if any(w is not None for w in words):
+            shown = [w or Words(str(v), str(v)) for w, v in zip(words, chosen, strict=True)]
+            found[fid] = Words(", ".join(w.en for w in shown), ", ".join(w.es for w in shown))
+    return found
+
+
 def _with_file_problems(problem: Problem, file: _File) -> tuple[Problem, ...]:
     """A scan given as a form keeps what its file itself showed (active content, a repair):
     no answers are checked, but the clerk must still know."""
@@ -790,6 +812,20 @@ def _not_used(problem: Problem, used: str) -> Problem:
     if f"{problem.code}:not_used" in TEXTS:
         params["variant"] = "not_used"
     return replace(problem, severity=Severity.WARNING, params=params)
+
+
+def _by_mail(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Advice worded for a service sent by mail (``visit.mode: mail``): "send it with your papers",
+    never "bring it to your visit". The wording is a ``variant`` (``mail``, or ``shown_mail`` after
+    ``shown``), so the report's codes stay the same."""
+    out = []
+    for problem in problems:
+        variant = problem.params.get("variant")
+        mailed = f"{variant}_mail" if variant else "mail"
+        if f"{problem.code}:{mailed}" in TEXTS:
+            problem = replace(problem, params={**problem.params, "variant": mailed})
+        out.append(problem)
+    return tuple(out)
 
 
 def _for_form(problem: Problem) -> Problem:

@@ -243,7 +243,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     else:
         out.write(f"{service.title.get(lang)} ({service.id} {service.version}): "
-                  f"{render('status.' + report.status, lang)}\n")
+                  f"{render('status.' + report.status, lang, variant='mail' if service.visit.by_mail else None)}\n")
         marks = {"blocks": "✗", "warning": "!", "bring_original": "•"}
         for title, problems in [(f.title, f.problems) for f in report.forms] + [
                 (d.title, d.problems) for d in report.documents]:

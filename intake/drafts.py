@@ -8,6 +8,7 @@ own flag. It is a starting point: every guess carries a comment for a person to 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from intake import identity
 from intake.fields import FieldKind, FormField
 from intake.files import Source, Upload
 from intake.pdf import PdfForm, read_form
@@ -31,6 +33,8 @@ _TYPE_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("zip", r"\bzip\b|zip ?code|postal code|c[oó]digo postal"),
         ("date", r"\bdate\b|\bdob\b|birth ?date|mm/dd|fecha|\bday\b.*\byear\b"),
         ("state", r"\bstate\b(?! of)(?!ment)"),
+        # How many of something to order comes before money: "the quantity of copies (fee $30)".
+        ("number", r"\bquantity\b|\bhow many\b|\bnumber of copies\b|\benter 1 if\b"),
         ("money", r"amount|dollars|\$|income|wages|salary|\bfee\b|\bpay\b"),
         ("number", r"how many|number of (children|people|persons|members|dependents)|\bage\b"),
     )
@@ -46,6 +50,10 @@ _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 # A free-text line that only mentions a state or a zip code is still free text.
 _FREE_TEXT = re.compile(r"address|street|county|city|country|line|town|place|previous|mailing|residence",
                         re.IGNORECASE)
+# Boxes whose answer must be masked like an SSN: what a thief would want from a form.
+_SECRET = re.compile(r"card (number|no\b)|account (number|no\b)|routing number|\bcvv\b|security code", re.IGNORECASE)
+# One box for several things ("name, address and telephone no."), or several lines: free text.
+_SEVERAL = re.compile(r"\b(name|address)\b.*,.*\b(and|or)\b", re.IGNORECASE)
 _LAST_FOUR = re.compile(r"last (4|four)|[uú]ltimos (4|cuatro)", re.IGNORECASE)
 # Split boxes: the lengths of the parts, in order, and what the whole is. The first match wins.
 _SPLITS: tuple[tuple[tuple[int, ...], str], ...] = (
@@ -255,6 +263,10 @@ def _guess(f: FormField, words: dict[tuple[str, str], str]) -> tuple[str, dict[s
         return "text", spec
     text = f"{f.label or ''} {_last_part(f.name)}"
     field_type = next((kind for kind, pattern in _TYPE_HINTS if pattern.search(text)), "text")
+    if _SECRET.search(text):
+        spec["sensitive"] = True
+    if field_type != "text" and (f.multiline or _SEVERAL.search(text)):
+        field_type = "text"
     if field_type == "ssn" and (_LAST_FOUR.search(text) or f.max_length == 4):
         return "text", {**spec, "pattern": r"\d{4}"}
     length = _length(f)
@@ -338,8 +350,26 @@ def _by_export(f: FormField, found: dict[tuple[str, str], str]) -> dict[str, str
     return {pairs.get(state, state): said for (name, state), said in found.items() if name == f.name}
 
 
+def _printed(form: PdfForm) -> tuple[str, str | None] | None:
+    """The form number (as printed, spaces and all) and revision that page 1 shows as its own."""
+    try:
+        text = " ".join(form.text(1).split())
+    except Exception:  # the text layer is a nicety for the draft: the fields still make it
+        return None
+    found = identity.printed_forms(text)
+    if not found:
+        return None
+    number = found[0].number
+    shown = re.search(r"[- ]".join(re.escape(part) for part in number.split("-")), text, re.IGNORECASE)
+    return (shown.group(0) if shown else number), found[0].revision
+
+
 def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[_Entry]) -> str:
     title = stem.replace("_", " ").replace("-", " ").strip().capitalize()
+    printed = _printed(form)
+    form_title = {"en": title, "es": title}
+    if printed:
+        form_title = {"en": f"Form {printed[0]}", "es": f"Formulario {printed[0]}"}
     names = [e.spec["source"] if isinstance(e.spec["source"], str) else e.spec["source"][0] for e in entries[:3]]
     identify = {"fields_any": names} if entries else {"text_any": [title]}
     lines = [
@@ -354,8 +384,10 @@ def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[
         "  bring: []",
         "forms:",
         f"  - id: {form_id}",
-        f"    title: {_flow({'en': title, 'es': title})}",
+        f"    title: {_flow(form_title)}",
         f"    identify: {_flow(identify)}",
+        *([f"    number: {_quoted(printed[0])}"] if printed else []),
+        *([f"    revision: {_quoted(printed[1])}  # as page 1 prints it"] if printed and printed[1] else []),
         "    fields:" if entries else "    fields: {}",
     ]
     for entry in entries:
@@ -367,6 +399,11 @@ def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[
 def _flow(value: Any) -> str:
     return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True,
                           width=10_000).strip()
+
+
+def _quoted(text: str) -> str:
+    """A scalar in double quotes, so YAML never reads a revision like 5/25 or 2024 as anything but text."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _comment(note: str) -> str:

@@ -80,6 +80,8 @@ class FormField:
     read_only: bool = False
     multiline: bool = False
     comb: bool = False
+    editable: bool = False
+    """A combo box the person may type into, so any answer is possible beside its options."""
     max_length: int | None = None
     source: FieldSource = FieldSource.ACROFORM
     signed: Literal["digital", "typed"] | None = None

@@ -9,11 +9,14 @@ grade-8 reading level, without blaming the person. No HTML inside the strings.
 from __future__ import annotations
 
 import gettext
+import re
 import string
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from intake.words import in_sentence
 
 LANGUAGES = ("en", "es")
 DOMAIN = "intake"
@@ -48,9 +51,17 @@ TEXTS: Mapping[str, str] = {
         "We could not find your name ({name}) on this document. If it is in another name, bring proof of "
         "the link, such as a marriage certificate, to your visit."
     ),
+    "document.name_mismatch:mail": N_(
+        "We could not find your name ({name}) on this document. If it is in another name, send proof of "
+        "the link, such as a marriage certificate, with your papers."
+    ),
     "document.name_mismatch:shown": N_(
         "This document is in the name of {shown}, not {name}. If that person lives with you, bring proof "
         "of the link, such as a marriage certificate, to your visit, or upload a document in your own name."
+    ),
+    "document.name_mismatch:shown_mail": N_(
+        "This document is in the name of {shown}, not {name}. If that person lives with you, send proof "
+        "of the link, such as a marriage certificate, with your papers, or upload a document in your own name."
     ),
     "document.pages": N_("This document has {pages} page(s), but we need at least {need}. Upload all the pages."),
     "document.too_old": N_(
@@ -69,9 +80,17 @@ TEXTS: Mapping[str, str] = {
         "We could not find a date on this document. {item} must be from the last {days} days, so bring "
         "the original to your visit."
     ),
+    "document.undated:mail": N_(
+        "We could not find a date on this document. {item} must be from the last {days} days, so send "
+        "the original with your papers."
+    ),
     "document.unreadable": N_(
         "We cannot read this scan or photo. That is all right: bring the original of {item} to your "
         "visit."
+    ),
+    "document.unreadable:mail": N_(
+        "We cannot read this scan or photo. That is all right: send the original of {item} with your "
+        "papers."
     ),
     "image.blurry": N_(
         "This photo is blurry, so we cannot read it. Take the photo again: hold the phone still, and tap "
@@ -144,6 +163,10 @@ TEXTS: Mapping[str, str] = {
         "Some answers in this form were saved in a slightly damaged way. We read what we could: check "
         "your answers below, and bring the form to your visit if any look wrong."
     ),
+    "field.xfa_repaired:mail": N_(
+        "Some answers in this form were saved in a slightly damaged way. We read what we could: check "
+        "your answers below, and send a printed copy of the form with your papers if any look wrong."
+    ),
     "field.xfa_unreadable": N_(
         "Part of this form could not be read. Open it in Adobe Acrobat Reader, save it again and upload "
         "it, or bring a printed copy to the office."
@@ -155,6 +178,10 @@ TEXTS: Mapping[str, str] = {
     "file.damaged:document": N_(
         "This file is damaged and we could not open it. Save or scan the document again and upload the "
         "new copy, or bring the original to your visit."
+    ),
+    "file.damaged:document_mail": N_(
+        "This file is damaged and we could not open it. Save or scan the document again and upload the "
+        "new copy, or send the original with your papers."
     ),
     "file.duplicate": N_(
         "You uploaded {item} more than once. We checked the newest copy, {used}. If this older copy is "
@@ -287,13 +314,26 @@ TEXTS: Mapping[str, str] = {
         "This is a scan or photo of {wanted}. We can't check the answers on a scan: bring the form to your "
         "visit, or fill in the fillable version ({url}) and upload that instead."
     ),
+    "form.scanned:mail": N_(
+        "This is a scan or photo of {wanted}. We can't check the answers on a scan: send the paper form "
+        "with your other papers, or fill in the fillable version ({url}) and upload that instead."
+    ),
     "form.scanned:no_url": N_(
         "This is a scan or photo of {wanted}. We can't check the answers on a scan: bring the form to your "
         "visit, or fill in the fillable version on a computer and upload that instead."
     ),
+    "form.scanned:no_url_mail": N_(
+        "This is a scan or photo of {wanted}. We can't check the answers on a scan: send the paper form "
+        "with your other papers, or fill in the fillable version on a computer and upload that instead."
+    ),
     "form.scanned:unread": N_(
         "This is a scan or photo, and we could not read which form it is. We can't check the answers on a "
         "scan: bring {wanted} to your visit, or fill in the fillable version and upload that instead."
+    ),
+    "form.scanned:unread_mail": N_(
+        "This is a scan or photo, and we could not read which form it is. We can't check the answers on a "
+        "scan: send {wanted} on paper with your other papers, or fill in the fillable version and upload "
+        "that instead."
     ),
     "form.unsigned": N_("Sign the form in the “{field}” box."),
     "form.unsigned:because": N_("Sign the form in the “{field}” box. It is needed because {reason}."),
@@ -315,6 +355,7 @@ TEXTS: Mapping[str, str] = {
     "reason.is": N_("you answered “{answer}” to “{field}”"),
     "reason.is_not": N_("you did not answer “{answer}” to “{field}”"),
     "status.complete": N_("Ready for your visit"),
+    "status.complete:mail": N_("Ready to send"),
     "status.incomplete": N_("Some things are missing"),
     "status.invalid": N_("Something needs fixing"),
     "where.page": N_("Page {page}"),
@@ -347,11 +388,29 @@ def render(code: str, lang: str = "en", **params: Any) -> str:
     """The message for ``code`` (or its ``variant``) with its placeholders filled in."""
     variant = params.pop("variant", None)
     key = f"{code}:{variant}" if variant and f"{code}:{variant}" in TEXTS else code
-    return string.Formatter().vformat(text(key, lang), (), _Blank(_display(params)))
+    template = text(key, lang)
+    return string.Formatter().vformat(template, (), _Blank(_fitted(template, _display(params))))
 
 
 def _display(params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: ("" if v is None else v) for k, v in params.items()}
+
+
+_FRAGMENTS = ("item", "reason")
+"""Placeholders that take a title or a reason, written to stand alone with a capital letter."""
+_MID_SENTENCE = re.compile(r"[^\W_]\s$|,\s$")
+
+
+def _fitted(template: str, params: dict[str, Any]) -> dict[str, Any]:
+    """A title or reason fitted into the middle of a sentence starts in lower case ("Add proof of
+    address", "bring the original of your birth certificate"), unless it is a name ("Form DS-11").
+    At the start of a sentence, after a colon or inside quotes it is left as written."""
+    out = dict(params)
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        value = out.get(name or "")
+        if name in _FRAGMENTS and isinstance(value, str) and _MID_SENTENCE.search(literal):
+            out[name] = in_sentence(value)
+    return out
 
 
 def placeholders(template: str) -> set[str]:

@@ -136,10 +136,14 @@ class FormResult:
     sha256: str
     values: Mapping[str, Any]
     problems: tuple[Problem, ...] = ()
+    words: Mapping[str, Words] = field(default_factory=dict)
+    """The words the citizen read for answers the form stores as codes ("Married" for ``Choice2``);
+    ``values`` keeps the code itself."""
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {"form": self.form, "title": self.title.get(lang), "file": self.file, "sha256": self.sha256,
                 "values": {k: _jsonable(v) for k, v in self.values.items()},
+                "value_words": {k: w.get(lang) for k, w in self.words.items()},
                 "problems": [p.to_dict(lang) for p in self.problems]}
 
 

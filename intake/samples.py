@@ -144,6 +144,11 @@ def run_one(service: Service, sample: Sample, corpus: Path | None = None) -> Sam
     return SampleResult(sample, report, tuple(dict.fromkeys(unknown)))
 
 
+def resolve(service: Service, entry: SampleFile, corpus: Path | None = None) -> Path:
+    """Where a sample's file is on this machine; SampleFileMissing when it is not."""
+    return _resolve(service, entry, corpus or corpus_root(service))
+
+
 def _resolve(service: Service, entry: SampleFile, corpus: Path) -> Path:
     if entry.path.startswith(CORPUS_PREFIX):
         path = corpus / entry.path[len(CORPUS_PREFIX):]

@@ -189,10 +189,22 @@ class Office:
     appointments: str | None = None
 
 
+VISIT_MODES = ("in_person", "mail")
+"""How the citizen hands the papers in: at an office, or by sending them (``visit.mode``)."""
+
+
 @dataclass(frozen=True)
 class Visit:
     bring: tuple[Words, ...] = ()
     offices: tuple[Office, ...] = ()
+    mode: str = "in_person"
+    """One of ``VISIT_MODES``: ``mail`` services are sent in, so their pages never speak of a visit."""
+    fees: Words | None = None
+    """What it costs, on its own line: a fee is not a thing to bring (or "the card is free")."""
+
+    @property
+    def by_mail(self) -> bool:
+        return self.mode == "mail"
 
 
 @dataclass(frozen=True)
@@ -227,6 +239,18 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class SearchWords:
+    """Words people search for a service by beyond its title, in each language: form numbers,
+    common names, other spellings and plurals ("W9", "daycare", "licence", "guardería")."""
+
+    en: tuple[str, ...] = ()
+    es: tuple[str, ...] = ()
+
+    def get(self, lang: str) -> tuple[str, ...]:
+        return self.es if lang == "es" else self.en
+
+
+@dataclass(frozen=True)
 class Service:
     id: str
     version: str
@@ -246,6 +270,8 @@ class Service:
     queue warns about submissions older than it. None: no target, no warnings."""
     reasons: Mapping[str, tuple[Reason, ...]] = field(default_factory=dict)
     """Canned reasons by decision (one of ``DECISIONS``); a decision the file leaves out has none."""
+    search: SearchWords = SearchWords()
+    """Words the service is also found by on the home page and in the API (``intake.search``)."""
     path: Path | None = None
 
     @property

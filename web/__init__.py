@@ -50,6 +50,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     commands.init_app(app)
     app.register_blueprint(citizen)
     app.register_blueprint(clerk)
+    from web.studio import bp as studio
+
+    app.register_blueprint(studio)
     from web import api
 
     api.init_app(app)

@@ -147,7 +147,8 @@ def run(check_id: int, worker: str) -> Outcome:
     assert row is not None
     db.session.refresh(row)
     submission = row.submission
-    service = jobs.services().get(submission.service_id)
+    # The version the check was queued with: a submission stays on its version until re-checked.
+    service = jobs.service_at(submission.service_id, row.service_version) or jobs.services().get(submission.service_id)
     if service is None:
         fail(check_id, attempt, f"the service {submission.service_id!r} is no longer offered")
         return Outcome(reason="failed")

@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "S3_ENDPOINT_URL": None,
     "S3_REGION": None,
     "SCHEMAS": None,
+    # How often each process looks for a service version published in the studio (seconds).
+    "CATALOGUE_SECONDS": 2,
     "MAX_FILE_MB": 20,
     "MAX_PACKET_MB": 60,
     "MAX_FILES": 20,

@@ -3,7 +3,8 @@ bring page, the API and the messages all show the same decision.
 
 A check's report says whether the papers look complete; a clerk's decision (more documents,
 ready, rejected) overrides it for the citizen. A packet the checker found complete but a
-clerk rejected must never read "Ready for your visit".
+clerk rejected must never read "Ready for your visit", and a service sent by mail never
+speaks of a visit at all.
 
 Requests for documents are open until a check made after the request finds every item asked
 for provided and fine (or waived); they are then fulfilled, with the check that did it.
@@ -63,6 +64,13 @@ def _reason(item: WorkItem, service: Service, lang: str) -> str | None:
     return " ".join(parts) or None
 
 
+def _offices(service: Service, lang: str) -> list[dict[str, Any]]:
+    """The offices as the service file writes them (the API gives hours as written; pages show
+    them through web.visits)."""
+    return [{"name": o.name, "address": o.address, "hours": o.hours.get(lang) if o.hours else None,
+             "appointments": o.appointments} for o in service.visit.offices]
+
+
 def decision(submission: Submission, service: Service, lang: str) -> dict[str, Any] | None:
     """The office's latest decision in plain words, or None while no one has looked."""
     item = db.session.get(WorkItem, submission.id)
@@ -80,13 +88,16 @@ def decision(submission: Submission, service: Service, lang: str) -> dict[str, A
             found["title"] = _("The office asked you for more documents")
             found["message"] = _("Upload what they asked for on this page. The office looks again when it "
                                  "arrives.")
+        elif item.status == "ready" and service.visit.by_mail:
+            found["title"] = _("The office says your papers are ready to send")
+            found["message"] = _("Someone at the office checked your papers on %(day)s. Send what is listed "
+                                 "to the office.", day=day)
+            found["offices"] = _offices(service, lang)
         elif item.status == "ready":
             found["title"] = _("The office says you are ready for your visit")
             found["message"] = _("Someone at the office checked your papers on %(day)s. Bring what is listed "
                                  "to your visit.", day=day)
-            found["offices"] = [{"name": o.name, "address": o.address,
-                                 "hours": o.hours.get(lang) if o.hours else None,
-                                 "appointments": o.appointments} for o in service.visit.offices]
+            found["offices"] = _offices(service, lang)
             if any(o.appointments for o in service.visit.offices):
                 found["next_step"] = _("Make an appointment before you go.")
         else:

@@ -2,7 +2,8 @@
 worker process (``INTAKE_ISOLATE``, on unless turned off), in this process's request or in a
 check worker (``web.tasks``).
 
-Services are loaded once from the configured folder. Each process keeps a small pool of
+Services come from ``web.catalogue``: the configured folder, with the versions published in
+the studio over it. Each process keeps a small pool of
 sandbox workers (``INTAKE_SANDBOX_WORKERS``, started on first use): a check borrows one for
 all its files, so one slow packet holds one worker while the others serve everyone else.
 """
@@ -16,6 +17,7 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
@@ -58,13 +60,37 @@ class _Pool:
 
 
 def init_app(app: Flask) -> None:
+    from web.catalogue import Catalogue
+
     folder = app.config["SCHEMAS"] or str(intake.services.default_schemas())
-    app.extensions["intake.services"] = dict(sorted(intake.catalogue(folder).items()))
+    app.extensions["intake.catalogue"] = Catalogue(app, Path(folder))
+    app.extensions["intake.services"] = app.extensions["intake.catalogue"].current
 
 
 def services() -> dict[str, Service]:
-    catalogue: dict[str, Service] = current_app.extensions["intake.services"]
+    """The services offered now: the seed files, with the newest published versions over them
+    (``web.catalogue``; a publish on any host is seen here within ``CATALOGUE_SECONDS``)."""
+    catalogue: dict[str, Service] = current_app.extensions["intake.catalogue"].services()
     return catalogue
+
+
+def service_at(service_id: str, version: str | None) -> Service | None:
+    """The service as it was at ``version``, for a submission pinned to the version it was
+    checked against; None when that version is not known here."""
+    found: Service | None = current_app.extensions["intake.catalogue"].at(service_id, version)
+    return found
+
+
+def pinned(submission: Any) -> Service:
+    """The version a submission's checks use: the one its latest check used, while it is still
+    known; otherwise the one offered now. Publishing a version re-checks a submission on it
+    only when an admin or a clerk asks (``web.studio``, the clerk's "Check again")."""
+    latest = submission.latest or (submission.checks[-1] if submission.checks else None)
+    if latest is not None:
+        found = service_at(submission.service_id, latest.service_version)
+        if found is not None:
+            return found
+    return services()[submission.service_id]
 
 
 def _pool(app: Flask) -> _Pool:
@@ -117,7 +143,7 @@ def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]
     db.session.commit()
     isolate = bool(app.config["ISOLATE"])
     # Every loaded service lends its forms, so a file that is another known form is named as such.
-    known = tuple(spec for svc in app.extensions["intake.services"].values() for spec in svc.forms)
+    known = tuple(spec for svc in services().values() for spec in svc.forms)
     cache = readings if readings is not None else storage.ReadingCache(storage.from_config(app.config["STORAGE"],
                                                                                             app.config))
     if not isolate:

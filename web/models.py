@@ -394,3 +394,38 @@ class StaffSession(db.Model):  # type: ignore[name-defined,misc]
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[dt.datetime | None]
+
+
+class ServiceVersion(db.Model):  # type: ignore[name-defined,misc]
+    """One published version of a service file, as YAML text, with what changed since the one
+    before. Append-only: the newest row per service is what every host and worker offers; the
+    files in ``INTAKE_SCHEMAS`` are the seed it overrides (or adds to)."""
+
+    __tablename__ = "service_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(80), index=True)
+    number: Mapped[int]
+    version: Mapped[str] = mapped_column(String(40))
+    yaml_text: Mapped[str] = mapped_column(Text)
+    diff_text: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    __table_args__ = (Index("ux_service_versions_number", "service_id", "number", unique=True),
+                      Index("ux_service_versions_version", "service_id", "version", unique=True))
+
+
+class ServiceDraft(db.Model):  # type: ignore[name-defined,misc]
+    """An admin's unpublished edit of a service file: one per service, saved as YAML text."""
+
+    __tablename__ = "service_drafts"
+
+    service_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    yaml_text: Mapped[str] = mapped_column(Text)
+    # What the scaffold read beside each field of the blank form (field id -> words), shown to
+    # the admin while they name the fields.
+    hints_json: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))

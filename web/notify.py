@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
 
-from web import decisions, references
+from web import decisions, references, visits
 from web.models import Notification, Submission, WorkItem, db, utcnow
 
 _log = logging.getLogger(__name__)
@@ -141,7 +141,8 @@ def render(row: Notification) -> Rendered:
             "decision": decisions.decision(submission, service, lang),
             "asked": [r for r in decisions.requests(submission, service, lang) if r["open"]][:1],
             "visit_date": submission.visit_date, "bring": [b.get(lang) for b in service.visit.bring],
-            "offices": service.visit.offices,
+            "fees": service.visit.fees.get(lang) if service.visit.fees else None,
+            "offices": visits.offices(service, lang), "words": visits.wording(service, lang),
         }
         subject = {
             "request": _("The office asked you for more documents (%(ref)s)", ref=context["reference"]),
@@ -211,7 +212,9 @@ def due(now: dt.datetime | None = None) -> list[int]:
 
 def queue_reminders(today: dt.date | None = None) -> list[Notification]:
     """A reminder for every citizen whose visit day is within ``REMINDER_DAYS`` and who was not
-    reminded yet; not for a rejected application."""
+    reminded yet; not for a rejected application, nor for a service sent by mail (no visit)."""
+    from web import jobs
+
     today = today or dt.date.today()
     until = today + dt.timedelta(days=int(current_app.config["REMINDER_DAYS"]))
     found = (db.session.query(Submission).outerjoin(WorkItem, WorkItem.submission_id == Submission.id)
@@ -221,7 +224,11 @@ def queue_reminders(today: dt.date | None = None) -> list[Notification]:
                      (WorkItem.status.is_(None)) | (WorkItem.status != "rejected"))
              .all())
     made: list[Notification] = []
+    services = jobs.services()
     for submission in found:
+        service = services.get(submission.service_id)
+        if service is not None and service.visit.by_mail:
+            continue
         made.extend(queue(submission, "reminder"))
         submission.reminded_at = utcnow()
     db.session.commit()

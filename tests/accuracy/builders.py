@@ -34,10 +34,13 @@ FORM_FILES = {
     "mv44": "forms/ny_mv44_driver_license_application.pdf",
     "ccap": "forms/il_ccap_child_care_application.pdf",
     "petition": "forms/ny_ucs_nc1_adult_name_change_petition.pdf",
+    "pc51": "forms/mi_pc51_petition_name_change.pdf",
+    "ak_request": "forms/ak_birth_cert_name_change_request.pdf",
 }
 SERVICE_OF_FORM = {
     "ds11": "passport-first-time", "ss5": "social-security-card", "w9": "w9-vendor",
     "mv44": "ny-driver-licence", "ccap": "il-child-care", "petition": "ny-name-change",
+    "pc51": "mi-name-change", "ak_request": "ak-birth-certificate-name",
 }
 # The document sets that ship with the corpus, by make_supporting.py's set names.
 CORPUS_SETS = {"public": "supporting/synthetic", "new-york": "supporting/synthetic_ny"}

@@ -16,10 +16,22 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from tests.accuracy.builders import Recipe, Scan, corpus, doc, filled, letter, older, photo
-from tests.accuracy.people import AISHA, GRACE, JOSE, JOSE_WORKING, KWAME, MARISOL, TODAY, answers
+from tests.accuracy.people import (
+    AISHA,
+    DANA,
+    DANA_WITH_SON,
+    GRACE,
+    JOSE,
+    JOSE_WORKING,
+    KWAME,
+    MARISOL,
+    TODAY,
+    answers,
+)
 
 PASSPORT, SSA, W9 = "passport-first-time", "social-security-card", "w9-vendor"
 DMV, COURT, CCAP = "ny-driver-licence", "ny-name-change", "il-child-care"
+MICHIGAN, ALASKA = "mi-name-change", "ak-birth-certificate-name"
 PROVIDED, MISSING, INVALID, NOT_NEEDED = "provided", "missing", "invalid", "not_needed"
 STATUSES = (PROVIDED, MISSING, INVALID, NOT_NEEDED)
 # make_supporting.py set names: two ship with the corpus, three are added in people.SETS.
@@ -747,7 +759,125 @@ CCAP_CASES = [
          ["form.wrong@social-security.pdf"]),
 ]
 
-CASES: tuple[Case, ...] = (*PASSPORT_CASES, *SSA_CASES, *W9_CASES, *DMV_CASES, *COURT_CASES, *CCAP_CASES)
+GUARDIANSHIP = letter(
+    "STATE OF MICHIGAN - WASHTENAW COUNTY PROBATE COURT", "LETTERS OF GUARDIANSHIP OF A MINOR",
+    "In the matter of Leo Kowalski, a minor                     File No. 2024-0381-GM",
+    "Ruth Nowak, 77 Liberty St, Ann Arbor, MI 48104, is appointed guardian of the minor.",
+    "These letters are issued on March 12, 2024, and remain in effect until the court orders otherwise.")
+JUDGMENT = letter(
+    "STATE OF MICHIGAN - 22ND JUDICIAL CIRCUIT, WASHTENAW COUNTY",
+    "JUDGMENT OF SENTENCE - COMMITMENT TO DEPARTMENT OF CORRECTIONS",
+    "People of the State of Michigan v. Mark Kowalski                Case No. 2023-1177-FH",
+    "Convicted of child abuse, second degree, MCL 750.136b(3). Victim: Leo Kowalski, a minor.",
+    "Sentenced on September 8, 2023.                                 Judge of the Circuit Court")
+SOFIA_ORDER = letter(
+    "IN THE CIRCUIT COURT OF THE SEVENTH JUDICIAL CIRCUIT, SANGAMON COUNTY, ILLINOIS",
+    "In re the change of name of Sofía García, a minor            Case No. 2025-MR-0907",
+    "ORDER FOR CHANGE OF NAME",
+    "It is ordered that the name of the minor Sofía García is changed to Sofía Pérez.",
+    "Entered: August 4, 2025                                  Judge of the Circuit Court")
+GUARDIAN_PAPERS = letter(
+    "STATE OF ALASKA - SUPERIOR COURT, THIRD JUDICIAL DISTRICT AT ANCHORAGE",
+    "LETTERS OF GUARDIANSHIP", "In the matter of the guardianship of Sofía Pérez, a minor      Case No. 3AN-25-0412PR",
+    "José Ángel Pérez is appointed guardian of the minor and may act on her behalf.",
+    "Issued: September 2, 2025                                    Clerk of the Trial Courts")
+
+PC51 = "forms/mi_pc51_petition_name_change.pdf"
+MI_NONE = dict(letters_of_guardianship=NOT_NEEDED, judgment_abuse=NOT_NEEDED, judgment_murder=NOT_NEEDED)
+MI_SON = items(MI_NONE, letters_of_guardianship=PROVIDED)
+
+MICHIGAN_CASES = [
+    case("an adult's PC 51 petition is complete on its own", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA["pc51"])], "complete", MI_NONE),
+    case("an unsigned PC 51 petition", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA["pc51"], signature=None)], "incomplete", MI_NONE,
+         ["form.unsigned@pc51.pdf"]),
+    case("a PC 51 petition that does not say whose name changes", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA["pc51"], adult_only=None)], "incomplete", MI_NONE,
+         ["field.rule@pc51.pdf"]),
+    case("a PC 51 petition for an adult only and a minor only at once", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA["pc51"], minor_only=True)], "invalid", MI_NONE,
+         ["field.rule@pc51.pdf"]),
+    case("a PC 51 petition signed on a date still to come", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA["pc51"], signed_on="01/15/2027")], "invalid", MI_NONE,
+         ["field.range@pc51.pdf"]),
+    case("a petition for a mother and her son with the guardian's letters is complete", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA_WITH_SON), ("letters_of_guardianship", "letters.pdf", GUARDIANSHIP)],
+         "complete", MI_SON),
+    case("a petition that names the son's guardian without the letters", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA_WITH_SON)], "incomplete",
+         items(MI_NONE, letters_of_guardianship=MISSING), ["document.missing@letters_of_guardianship"]),
+    case("the father's conviction for child abuse with the judgment of sentence is complete", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA_WITH_SON, parent_convicted_abuse=True),
+          ("letters_of_guardianship", "letters.pdf", GUARDIANSHIP), (None, "judgment.pdf", JUDGMENT)],
+         "complete", items(MI_SON, judgment_abuse=PROVIDED)),
+    case("a bank statement given as the judgment of sentence is not one", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA_WITH_SON, parent_convicted_abuse=True),
+          ("letters_of_guardianship", "letters.pdf", GUARDIANSHIP),
+          ("judgment_abuse", "judgment.pdf", doc(J, "bank_statement.pdf"))], "invalid",
+         items(MI_SON, judgment_abuse=INVALID), ["document.content@judgment.pdf"]),
+    case("a criminal record ticked but not described", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA["pc51"], no_record=None, has_record=True)], "incomplete", MI_NONE,
+         ["field.required@pc51.pdf"], lang="es"),
+    case("a spouse whose name changes too has not signed the consent", MICHIGAN,
+         [form("pc51", "pc51.pdf", "pc51", DANA["pc51"], adult_only=None, for_family=True, for_spouse=True,
+               spouse_first_name="Sam", spouse_last_name="Kowalski", spouse_new_first_name="Sam",
+               spouse_new_last_name="Nowak")], "incomplete", MI_NONE, ["field.required@pc51.pdf"]),
+    case("the New York UCS-NC1 petition under the PC 51 is the wrong form", MICHIGAN,
+         [("pc51", "petition.pdf", AISHA_PETITION)], "invalid", MI_NONE, ["form.wrong@petition.pdf"]),
+    case("the blank PC 51 as downloaded asks for every answer", MICHIGAN,
+         [("pc51", "pc51.pdf", corpus(PC51))], "incomplete", MI_NONE,
+         ["field.required@pc51.pdf", "field.rule@pc51.pdf", "form.unsigned@pc51.pdf"], lang="es"),
+]
+
+AK_OK = dict(photo_id=PROVIDED, court_order=NOT_NEEDED, legal_documents=NOT_NEEDED)
+JOSE_AK = [("photo_id", "id-front.jpg", JOSE_ID)]
+
+ALASKA_CASES = [
+    case("a father's request for his daughter's new name with his ID and the court order is complete", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"]), *JOSE_AK,
+          ("court_order", "order.pdf", SOFIA_ORDER)], "complete", items(AK_OK, court_order=PROVIDED)),
+    case("the request with his ID alone is complete: the certified order comes by mail", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"]), *JOSE_AK], "complete", AK_OK),
+    case("a request without a copy of the ID", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"])], "incomplete",
+         items(AK_OK, photo_id=MISSING), ["document.missing@photo_id"]),
+    case("a lease given as the ID is not an ID", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"]),
+          ("photo_id", "id.pdf", doc(J, "lease.pdf"))], "invalid", items(AK_OK, photo_id=INVALID),
+         ["document.content@id.pdf"]),
+    case("a legal representative without papers or the box that says they are included", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"], parent=None, representative=True),
+          *JOSE_AK], "incomplete", items(AK_OK, legal_documents=MISSING),
+         ["field.required@request.pdf", "document.missing@legal_documents"]),
+    case("a guardian with letters of guardianship is complete", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"], parent=None, representative=True,
+               legal_docs_included=True), *JOSE_AK, (None, "guardianship.pdf", GUARDIAN_PAPERS)], "complete",
+         items(AK_OK, legal_documents=PROVIDED)),
+    case("a request that leaves out the name change fee", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"], name_change_fee="0"), *JOSE_AK],
+         "invalid", AK_OK, ["field.range@request.pdf"]),
+    case("a request that ticks two ways of shipping", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"], ship_regular=True), *JOSE_AK],
+         "invalid", AK_OK, ["field.rule@request.pdf"]),
+    case("a card payment without the card's number and date", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"], pay_check=None, pay_card=True,
+               card_name="José Pérez"), *JOSE_AK], "incomplete", AK_OK, ["field.required@request.pdf"], lang="es"),
+    case("a birth date still to come", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"], birth_date="06/15/2027"), *JOSE_AK],
+         "invalid", AK_OK, ["field.range@request.pdf"]),
+    case("an email address without a domain on the Alaska request", ALASKA,
+         [form("ak_request", "request.pdf", "ak_request", JOSE["ak_request"], email="jose.perez@"), *JOSE_AK],
+         "invalid", AK_OK, ["field.format@request.pdf"]),
+    case("the Michigan PC 51 under the Alaska request is the wrong form", ALASKA,
+         [("ak_request", "request.pdf", corpus(PC51)), *JOSE_AK], "invalid", AK_OK, ["form.wrong@request.pdf"]),
+    case("the blank Alaska request as downloaded asks for every answer", ALASKA,
+         [("ak_request", "request.pdf", corpus("forms/ak_birth_cert_name_change_request.pdf")), *JOSE_AK],
+         "incomplete", AK_OK, ["field.required@request.pdf", "field.rule@request.pdf"]),
+]
+
+CASES: tuple[Case, ...] = (*PASSPORT_CASES, *SSA_CASES, *W9_CASES, *DMV_CASES, *COURT_CASES, *CCAP_CASES,
+                           *MICHIGAN_CASES, *ALASKA_CASES)
 
 # A quick subset for every test run, spanning the behaviours; two of them also go through the web.
 FAST = (

@@ -78,6 +78,15 @@ JOSE: dict[str, dict[str, Any]] = {
         "child_last_name": "Pérez", "child_birth_date": "06/15/2021", "assets_million": "false",
         "signature": "José Pérez", "signed_on": "11/20/2026",
     },
+    # Sofía was born in Anchorage as Sofía García; a court has since given her her father's name.
+    "ak_request": {
+        "applicant_name": "José Ángel Pérez", "parent": True, "email": "jose.perez@example.com",
+        "phone": "(217) 555-0123", "street": "418 Maple Avenue, Apt 3B", "city_state_zip": "Springfield, IL 62704",
+        "purpose_legal": True, "first_name": "Sofía", "last_name": "García", "birth_date": "06/15/2021",
+        "birth_place": "Anchorage", "parent_a_first_name": "Elena", "parent_a_last_name": "García",
+        "parent_b_first_name": "José", "parent_b_last_name": "Pérez", "copies": "1", "name_change_fee": "1",
+        "ship_priority": True, "id_included": True, "pay_check": True,
+    },
 }
 
 # The same family's application when José is working and not in school.
@@ -195,6 +204,21 @@ KWAME: dict[str, dict[str, Any]] = {
         "signed_on": "11/17/2026",
     },
 }
+
+# Dana Kowalski, Ann Arbor MI, who has no documents of her own set: her petition needs none
+# unless it names a guardian or a parent's conviction, and those papers are made in cases.py.
+DANA: dict[str, dict[str, Any]] = {
+    "pc51": {
+        "county": "Washtenaw", "current_name": "Dana Marie Kowalski",
+        "petitioner": "Dana Marie Kowalski, 512 Packard St, Ann Arbor, MI 48104, (734) 555-0162", "adult_only": True,
+        "reason": "To take back my grandmother's family name.", "no_record": True, "first_name": "Dana",
+        "middle_name": "Marie", "last_name": "Kowalski", "new_first_name": "Dana", "new_middle_name": "Marie",
+        "new_last_name": "Nowak", "signed_on": "11/20/2026", "signature": "Dana M. Kowalski",
+    },
+}
+# The same petitioner asking to change her son's name too, with his guardian named.
+DANA_WITH_SON = {**DANA["pc51"], "adult_only": None, "for_family": True, "for_children": True, "minor_request": True,
+                 "parent_1": "Dana Kowalski", "parent_2": "Mark Kowalski", "guardian_of_minor": "Ruth Nowak"}
 
 
 def answers(base: dict[str, Any], **changes: Any) -> dict[str, Any]:

@@ -323,3 +323,15 @@ def test_fill_in_one_of_these_left_blank_is_missing_not_wrong(service: intake.Se
     report = intake.check(service, [filled(DS11, **{**GOOD, "Applicant Email": ""})], today=TODAY)
     assert [p.params["variant"] for p in report.problems] == ["at_least_one_of"]
     assert report.status == "incomplete"
+
+
+def test_the_alternatives_of_a_rule_are_each_in_quotes(service: intake.Service,
+                                                       filled: Callable[..., bytes]) -> None:
+    values = {**GOOD, "Applicant Email": "", "Employer or School": "Bakery"}
+    report = intake.check(service, [filled(DS11, **values)], today=TODAY)
+    messages = {p.field: p.message("en") for p in report.problems if p.code == "field.rule"}
+    assert messages["occupation"].endswith("Fill in only one of these: “Employer” or “Occupation”. "
+                                           "More than one has an answer.")
+    assert messages["email"].endswith("Fill in at least one of these: “Email” or “Phone”.")
+    spanish = next(p for p in report.problems if p.field == "occupation").message("es")
+    assert "“Employer” o “Occupation”" in spanish

@@ -131,3 +131,56 @@ def test_radio_answers_with_meaningless_values_get_the_words_printed_beside_them
     (field,) = yaml.safe_load(scaffold(pdf))["forms"][0]["fields"].values()
     assert field["type"] == "choice"
     assert [v["value"] if isinstance(v, dict) else v for v in field["one_of"]] == ["Choice1", "Choice2"]
+
+
+@pytest.mark.corpus
+def test_a_draft_gives_the_form_number_and_revision_page_one_prints(corpus: Path) -> None:
+    (spec,) = yaml.safe_load(scaffold(corpus / "forms/mi_pc51_petition_name_change.pdf"))["forms"]
+    assert (spec["number"], spec["revision"]) == ("PC 51", "Rev. 5/25")
+    assert spec["title"] == {"en": "Form PC 51", "es": "Formulario PC 51"}
+
+
+def test_a_form_that_prints_no_number_keeps_a_title_from_its_file_name(tmp_path: Path) -> None:
+    pdf = tmp_path / "pet_licence.pdf"
+    pdf.write_bytes(FormBuilder().add_text("Name").with_text("Dog licence request").build())
+    (spec,) = yaml.safe_load(scaffold(pdf))["forms"]
+    assert "number" not in spec and "revision" not in spec and spec["title"]["en"] == "Pet licence"
+
+
+def test_one_box_for_a_name_address_and_telephone_number_is_free_text_not_a_phone(tmp_path: Path) -> None:
+    pdf = tmp_path / "petition.pdf"
+    pdf.write_bytes(FormBuilder()
+                    .add_text("Petitioner", tooltip="Petitioner’s name, address, and telephone no.",
+                              rect=(40, 600, 300, 660), multiline=True)
+                    .add_text("Notes", tooltip="Telephone calls made", rect=(40, 500, 300, 560), multiline=True)
+                    .add_text("Phone", tooltip="Telephone number", rect=(40, 400, 200, 418)).build())
+    fields = yaml.safe_load(scaffold(pdf))["forms"][0]["fields"]
+    assert [f["type"] for f in fields.values()] == ["text", "text", "phone"]
+
+
+def test_how_many_copies_to_order_is_a_number_even_beside_a_fee(tmp_path: Path) -> None:
+    pdf = tmp_path / "order.pdf"
+    pdf.write_bytes(FormBuilder()
+                    .add_text("Copies", tooltip="Enter the quantity of certified copies you would like to order")
+                    .add_text("Amendment", tooltip="Enter 1 if you need to include the processing fee")
+                    .add_text("Fee", tooltip="Processing fee").build())
+    fields = yaml.safe_load(scaffold(pdf))["forms"][0]["fields"]
+    assert [f["type"] for f in fields.values()] == ["number", "number", "money"]
+
+
+def test_a_card_number_is_drafted_as_sensitive(tmp_path: Path) -> None:
+    pdf = tmp_path / "payment.pdf"
+    pdf.write_bytes(FormBuilder().add_text("Card Number", tooltip="Enter the full credit or debit card number")
+                    .add_text("Name on card").build())
+    card, name = yaml.safe_load(scaffold(pdf))["forms"][0]["fields"].values()
+    assert card == {"source": "Card Number", "type": "text", "sensitive": True} and "sensitive" not in name
+
+
+@pytest.mark.corpus
+def test_a_clear_form_button_drawn_as_a_radio_button_is_no_answer_in_the_draft(corpus: Path) -> None:
+    path = corpus / "forms/ak_birth_cert_name_change_request.pdf"
+    (clear,) = [f for f in intake.read_form(path).fields if f.name == "ClearForm"]
+    assert clear.kind.value == "button"
+    fields = yaml.safe_load(scaffold(path))["forms"][0]["fields"]
+    assert "ClearForm" not in {f["source"] for f in fields.values()}
+    assert {"Amendment", "Card Number", "Applicant Name"} <= {f["source"] for f in fields.values()}

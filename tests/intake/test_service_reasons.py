@@ -155,9 +155,10 @@ def test_a_file_with_mistakes_still_fails_lint_before_any_warning(service_file: 
 SHIPPED = sorted(p for p in SCHEMAS.glob("*.yaml") if p.name != _servicefile.SHARED_KINDS)
 
 
-def test_six_services_are_shipped() -> None:
+def test_eight_services_are_shipped() -> None:
     assert {p.stem for p in SHIPPED} == {"passport-first-time", "ny-driver-licence", "ny-name-change",
-                                         "il-child-care", "social-security-card", "w9-vendor"}
+                                         "il-child-care", "social-security-card", "w9-vendor", "mi-name-change",
+                                         "ak-birth-certificate-name"}
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

@@ -72,6 +72,14 @@ def test_a_checklist_has_forms_fields_documents_conditions_and_limits(client: Fl
     assert reasons and reasons != [d["required_when"]["reason"] for d in conditional]
 
 
+def test_a_checklist_says_whether_the_papers_are_brought_or_sent_and_what_it_costs(client: FlaskClient) -> None:
+    passport = client.get(f"{API}/services/{PASSPORT}").get_json()["visit"]
+    assert passport["mode"] == "in_person" and passport["fees"] is None
+    assert client.get(f"{API}/services/w9-vendor").get_json()["visit"]["mode"] == "mail"
+    card = client.get(f"{API}/services/social-security-card?lang=es").get_json()["visit"]
+    assert card["mode"] == "in_person" and card["fees"] == "La tarjeta es gratis: no hay que pagar nada"
+
+
 def test_an_unknown_service_and_a_bad_language_are_problems(client: FlaskClient) -> None:
     missing = problem(client.get(f"{API}/services/no-such-service"), 404, "service.unknown")
     assert missing["errors"][0]["field"] == "service_id" and missing["instance"].endswith("/no-such-service")

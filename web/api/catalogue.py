@@ -9,6 +9,7 @@ from flask import current_app, g, jsonify
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from intake import search
 from intake.services import Service
 from web import jobs
 from web.api import bp, errors, schemas, uploads
@@ -30,14 +31,16 @@ def known_service(service_id: str, field: str = "service") -> Service:
 
 @bp.get("/services")
 @bp.doc(tags=["services"], security=[])
-@bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
+@bp.arguments(schemas.ServiceSearchArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.ServiceListSchema)
 @errors(422)
-def services(**_args: Any) -> dict[str, Any]:
+def services(q: str = "", **_args: Any) -> dict[str, Any]:
     """The services.
 
-    Every service this office checks, in the requested language."""
-    return {"lang": g.lang, "services": [service_summary(s, g.lang) for s in jobs.services().values()]}
+    Every service this office checks, in the requested language; with `q`, only those the
+    words find (the home page's search, which also uses it to filter the list as people type)."""
+    return {"lang": g.lang, "services": [service_summary(s, g.lang)
+                                         for s in search.search(jobs.services().values(), q)]}
 
 
 @bp.get("/services/<service_id>")

@@ -12,6 +12,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from intake.services import VISIT_MODES
 from web.clerk.queue import SORTS
 from web.models import STATUSES
 
@@ -38,6 +39,12 @@ class Verbatim(fields.Nested):
 class LangArgs(ma.Schema):
     lang = fields.String(validate=validate.OneOf(("en", "es")),
                          metadata={"description": "Language of titles and messages (default: Accept-Language)"})
+
+
+class ServiceSearchArgs(LangArgs):
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": (
+        "Only the services these words find, as the home page's search finds them: titles in either "
+        "language, form numbers with or without a dash (W9, W-9) and the service's other names")})
 
 
 FILES_DESCRIPTION = ("PDF, JPEG, PNG or HEIC files. Put them in `files` and the checker sorts them, or label each with "
@@ -186,6 +193,11 @@ class OfficeSchema(Open):
 class VisitSchema(Open):
     bring = fields.List(fields.String(), required=True)
     offices = fields.List(fields.Nested(OfficeSchema), required=True)
+    mode = fields.String(required=True, validate=validate.OneOf(VISIT_MODES), metadata={"description": (
+        "How the papers reach the office: `in_person` (the citizen brings them to a visit) or `mail` "
+        "(the citizen sends them; there is no visit and no appointment)")})
+    fees = fields.String(required=True, allow_none=True, metadata={
+        "description": "What the service costs and how to pay, in the request's language; null when not given"})
 
 
 class LimitsSchema(Open):
@@ -365,7 +377,27 @@ class SubmissionSchema(Open):
         "description": "What the office decided, in plain words (null while no one has looked)"})
 
 
-class NewSubmissionSchema(SubmissionSchema):
+class RefusedFileSchema(Open):
+    """A file of an upload that was not kept, while the upload's other files were."""
+
+    file = fields.String(required=True, metadata={"description": "The file's name, as shown to the citizen"})
+    field = fields.String(required=True, metadata={"description": "The part it was sent in: files or item-<id>"})
+    code = fields.String(required=True, metadata={
+        "description": "Stable dotted code: the report's file.* codes (file.empty, file.not_pdf, file.damaged, ...)"})
+    message = fields.String(required=True, metadata={
+        "description": "What to do, in plain words, in the language of the request that sent the file"})
+
+
+class UploadedSchema(SubmissionSchema):
+    """A submission as an upload left it: its files and report, and the files it refused."""
+
+    refused = fields.List(fields.Nested(RefusedFileSchema), required=True, metadata={
+        "description": "The files of this upload that were not kept (stored nowhere), each with its code and what "
+                       "to do; the others were kept and checked. Empty when every file was kept. When every file "
+                       "is refused, the answer is a 413, 415 or 422 problem instead and nothing is kept."})
+
+
+class NewSubmissionSchema(UploadedSchema):
     secret = fields.String(required=True, metadata={
         "description": "Shown only now: keep it to read and add files later"})
 

@@ -64,7 +64,8 @@ def service(service: Service, lang: str) -> dict[str, Any]:
                   "bring_original": d.bring_original} for d in service.documents]
     visit = {"bring": [w.get(lang) for w in service.visit.bring],
              "offices": [{"name": o.name, "address": o.address, "hours": o.hours.get(lang) if o.hours else None,
-                          "appointments": o.appointments} for o in service.visit.offices]}
+                          "appointments": o.appointments} for o in service.visit.offices],
+             "mode": service.visit.mode, "fees": service.visit.fees.get(lang) if service.visit.fees else None}
     limits = {"max_file_mb": int(config["MAX_FILE_MB"]), "max_packet_mb": int(config["MAX_PACKET_MB"]),
               "max_files": int(config["MAX_FILES"]), "accept": list(packets.ACCEPTED)}
     return service_summary(service, lang) | {"lang": lang, "forms": forms, "documents": documents, "visit": visit,

@@ -60,9 +60,12 @@ def create(**form: Any) -> ResponseReturnValue:
     """Send files in: a stored, checked submission.
 
     A submission with its files and first report. The answer holds the reference code and
-    the secret, shown only here. With an ``Idempotency-Key``, a retry returns this same answer."""
+    the secret, shown only here. With an ``Idempotency-Key``, a retry returns this same answer.
+    A file that cannot be used (empty, not a PDF or picture, damaged, ...) is listed in
+    ``refused`` with its code and what to do, and the other files are kept and checked; when
+    no file can be kept, the answer is a problem and nothing is stored."""
     service = known_service(str(form.get("service", "")))
-    incoming = uploads.read(service)
+    incoming = uploads.read(service, keep_good=True)
     zip_code = str(form.get("zip", ""))[:10]
     key = form.get("idempotency_key")
     if key:
@@ -70,22 +73,29 @@ def create(**form: Any) -> ResponseReturnValue:
                                       uploads.body_hash(incoming, service=service.id, zip=zip_code))
         if earlier is not None:
             status, answer = earlier
-            replay = jsonify(answer.get(g.lang) or answer[current_app.config["LANGUAGES"][0]])
+            replay = jsonify({"refused": []} | (answer.get(g.lang) or answer[current_app.config["LANGUAGES"][0]]))
             replay.status_code = status
             replay.headers["Idempotent-Replayed"] = "true"
             return replay
     queued = checkqueue.enabled()
     try:
+        refused = incoming.refused
+        kept = packets.without(incoming, refused)
         if queued:
-            submission, secret, check = packets.create_queued(service, incoming, client_key=None, zip_code=zip_code,
+            packets.refuse(service, refused)
+            submission, secret, check = packets.create_queued(service, kept, client_key=None, zip_code=zip_code,
                                                               client=_client())
         else:
-            report = packets.check_new(service, incoming)
-            refused = packets.refusals(report, incoming)
-            if refused:
-                uploads.refuse(service, refused)
-            submission, secret = packets.create(service, incoming, report, client_key=None, zip_code=zip_code)
-        answers = {lang: shapes.submission(submission, service, lang) | {"secret": secret}
+            report = packets.check_new(service, kept)
+            late = packets.refusals(report, kept)
+            if not packets.keeps_some(kept, late):
+                uploads.refuse(service, [*refused, *late])
+            refused = [*refused, *late]
+            packets.refuse(service, refused)
+            submission, secret = packets.create(service, packets.without(kept, late), report, client_key=None,
+                                                zip_code=zip_code)
+        answers = {lang: shapes.submission(submission, service, lang) | {"secret": secret,
+                                                                         "refused": uploads.listed(refused)}
                    for lang in current_app.config["LANGUAGES"]}
     except BaseException:
         if key:
@@ -125,8 +135,8 @@ def read(reference: str, **_args: Any) -> dict[str, Any]:
 @bp.doc(tags=["submissions"], security=SECRET)
 @bp.arguments(schemas.LangArgs, location="query", as_kwargs=True)
 @bp.arguments(schemas.FilesForm, location="form", content_type="multipart/form-data", as_kwargs=True)
-@bp.response(200, schemas.SubmissionSchema)
-@bp.alt_response(202, schema=schemas.SubmissionSchema, description=(
+@bp.response(200, schemas.UploadedSchema)
+@bp.alt_response(202, schema=schemas.UploadedSchema, description=(
     "Stored, and a check of the submission's files queued (where the office runs check workers): poll the "
     "Location until the check is done"), headers={
     "Location": {"description": "The submission's address, to poll", "schema": {"type": "string"}}})
@@ -136,27 +146,34 @@ def add_files(reference: str, **_form: Any) -> ResponseReturnValue:
     """Add or replace files.
 
     New files, checked again with the ones already there. Name an item in ``replace`` to have
-    the new files for that item take the place of the earlier ones."""
+    the new files for that item take the place of the earlier ones. As when the submission
+    was made, a file that cannot be used is listed in ``refused`` and the others are kept."""
     submission = _find(reference)
-    service = jobs.services()[submission.service_id]
-    incoming = uploads.read(service, taken={f.name: f.sha256 for f in submission.current_files})
+    service = jobs.pinned(submission)  # the version its checks used, until it is checked on a newer one
+    incoming = uploads.read(service, taken={f.name: f.sha256 for f in submission.current_files}, keep_good=True,
+                            submission=submission)
     replace = {item for item in request.form.getlist("replace") if item in service.items}
-    too_much = packets.over_total(submission, incoming, replace)
+    refused = incoming.refused
+    kept = packets.without(incoming, refused)
+    too_much = packets.over_total(submission, kept, replace)
     if too_much:
-        uploads.refuse(service, too_much, submission)
+        uploads.refuse(service, [*refused, *too_much], submission)
     if checkqueue.enabled():
-        check = packets.add_files_queued(submission, service, incoming, replace, client=_client())
+        packets.refuse(service, refused, submission)
+        check = packets.add_files_queued(submission, service, kept, replace, client=_client())
         checkqueue.dispatch(check.id)
-        response = jsonify(shapes.submission(submission, service, g.lang))
+        response = jsonify(shapes.submission(submission, service, g.lang) | {"refused": uploads.listed(refused)})
         response.status_code = 202
         response.headers["Location"] = url_for("api.read", reference=submission.reference)
         return response
-    report = packets.check_added(submission, service, incoming, replace)
-    refused = packets.refusals(report, incoming)
-    if refused:
-        uploads.refuse(service, refused, submission)
-    packets.add_files(submission, service, incoming, replace, report)
-    return shapes.submission(submission, service, g.lang)
+    report = packets.check_added(submission, service, kept, replace)
+    late = packets.refusals(report, kept)
+    if not packets.keeps_some(kept, late):
+        uploads.refuse(service, [*refused, *late], submission)
+    refused = [*refused, *late]
+    packets.refuse(service, refused, submission)
+    packets.add_files(submission, service, packets.without(kept, late), replace, report)
+    return shapes.submission(submission, service, g.lang) | {"refused": uploads.listed(refused)}
 
 
 @bp.get("/submissions/<reference>/report")

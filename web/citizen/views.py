@@ -24,23 +24,17 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from intake import rules
+from intake import rules, search
 from intake.rules import fold
-from intake.services import Service
-from web import checkqueue, decisions, jobs, notify, references, waivers
-from web.citizen import bp, contact, packets
+from intake.services import DocumentSpec, Service
+from intake.words import in_sentence, join_choices
+from web import checkqueue, decisions, jobs, notify, references, visits, waivers
+from web.citizen import bp, contact, device, packets
 from web.limits import limiter
 from web.models import AuditEntry, Submission, SurveyAnswer, db
 
-ACCESS = "access"
+ACCESS = device.ACCESS
 DENIED = "access_denied"
-SMS_LIMIT = 459  # three SMS segments
-
-
-def _short(text: str, limit: int = 60) -> str:
-    """The first clause of an item, so the text version stays short enough for a phone message."""
-    first = text.split(" (")[0].split(", ")[0]
-    return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
 def _service(service_id: str) -> Service:
@@ -51,9 +45,7 @@ def _service(service_id: str) -> Service:
 
 
 def _grant(reference: str) -> None:
-    granted = [r for r in session.get(ACCESS, []) if r != reference][-19:]
-    session[ACCESS] = [*granted, reference]
-    session.permanent = True
+    device.grant(reference)
 
 
 def _audit_denial(submission: Submission | None, reason: str) -> None:
@@ -85,19 +77,41 @@ def _asked(submission: Submission, service: Service) -> list[dict[str, Any]]:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"reason": rules.reason}
+    return {"reason": rules.reason, "accepts": _accepts, "in_sentence": in_sentence}
+
+
+def _accepts(service: Service, document: DocumentSpec, lang: str) -> str:
+    """What a checklist item takes, when the lines above it do not already say it: "Any one of: a
+    utility bill, a bank statement or a signed lease", or "It must be a birth certificate".
+    Nothing when its one kind is what the title names ("Birth certificate (2 points)"), or when
+    the item has a description (which says what it takes in the author's own words)."""
+    if document.description is not None:
+        return ""
+    titles = [in_sentence(service.kinds[k].title.get(lang)) for k in document.any_of if k in service.kinds]
+    if len(titles) > 1:
+        return str(_("Any one of: %(kinds)s.", kinds=join_choices(titles, lang)))
+    if not titles or _bare(titles[0]) in _bare(document.title.get(lang)):
+        return ""
+    return str(_("It must be %(kind)s.", kind=titles[0]))
+
+
+def _bare(title: str) -> str:
+    """A title without its article or possessive, folded: "Your birth certificate" -> "birth certificate"."""
+    words = fold(title).split()
+    return " ".join(words[1:] if len(words) > 1 and words[0] in _ARTICLES else words)
+
+
+_ARTICLES = {"a", "an", "the", "your", "un", "una", "el", "la", "los", "las", "su", "sus"}
 
 
 @bp.get("/")
 def index() -> str:
-    query = request.args.get("q", "").strip()
+    """Every service, with those a search does not find hidden: the script that filters the list
+    as the person types shows and hides the same items, so both ways end on the same list."""
+    query = request.args.get("q", "").strip()[:200]
     services = list(jobs.services().values())
-    if query:
-        words = fold(query).split()
-        services = [s for s in services if all(
-            w in fold(" ".join([s.title.get(g.lang), s.summary.get(g.lang) if s.summary else "", s.id]))
-            for w in words)]
-    return render_template("citizen/index.html", services=services, query=query)
+    found = {s.id for s in search.search(services, query)}
+    return render_template("citizen/index.html", services=services, found=found, query=query)
 
 
 @bp.get("/s/<service_id>")
@@ -111,6 +125,8 @@ def checklist(service_id: str) -> str:
 @limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
 def upload(service_id: str) -> WerkzeugResponse | tuple[str, int]:
     service = _service(service_id)
+    if device.chose_shared():
+        device.share()
     client_key = (request.form.get("client_key") or "")[:64] or None
     if client_key:
         earlier = db.session.query(Submission).filter_by(client_key=client_key).one_or_none()
@@ -281,7 +297,8 @@ def _result_page(submission: Submission, service: Service, reference: str, repor
                            errors=errors or [], tasks=tasks, todo=todo,
                            asked=_asked(submission, service), refused=refused or [],
                            decision=decisions.decision(submission, service, g.lang), contact_values=contact_values,
-                           zip_lookup=submission.zip_hash is not None)
+                           zip_lookup=submission.zip_hash is not None,
+                           listed=visits.bring_list(service, report, g.lang))
 
 
 def _tasks(report: dict[str, Any], service: Service) -> list[dict[str, Any]]:
@@ -315,8 +332,13 @@ def _tasks(report: dict[str, Any], service: Service) -> list[dict[str, Any]]:
             status = "bring_original"
         else:
             status = "done"
+        why = (gap or entry or {}).get("reason")
         tasks.append({"id": f"task-{kind}-{item_id}", "title": title, "files": [f for f in files if f],
-                      "status": status, "problems": problems, "reason": (gap or entry or {}).get("reason")})
+                      "status": status, "problems": problems, "reason": in_sentence(why) if why else None})
+    for gap in report["missing"]:
+        if gap["kind"] == "points":  # a sentence of its own ("You have 2 of the 6 points needed. ...")
+            tasks.append({"id": f"task-points-{gap['id']}", "title": gap["title"], "files": [], "status": "missing",
+                          "problems": [], "reason": None, "note": gap.get("reason")})
     return tasks
 
 
@@ -410,6 +432,8 @@ def lookup() -> str | WerkzeugResponse | tuple[str, int]:
     if errors:
         return render_template("citizen/lookup.html", reference=typed, zip_code=zip_code, errors=errors), 400
     assert canonical is not None
+    if device.chose_shared():
+        device.share()
     _grant(canonical)
     return redirect(url_for("citizen.result", reference=canonical), 303)
 
@@ -418,7 +442,8 @@ def lookup() -> str | WerkzeugResponse | tuple[str, int]:
 @limiter.limit(lambda: current_app.config["RATELIMIT_UPLOAD"])
 def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
     submission = _granted(reference)
-    service = _service(submission.service_id)
+    _service(submission.service_id)
+    service = jobs.pinned(submission)  # the version its checks used, until it is checked on a newer one
     replace = {key.removeprefix("replace-") for key in request.form if key.startswith("replace-")}
     incoming = packets.collect(request.files.to_dict(flat=False), service,
                                taken={f.name: f.sha256 for f in submission.current_files})
@@ -460,10 +485,12 @@ def bring(reference: str) -> str | WerkzeugResponse:
     service = _service(submission.service_id)
     if submission.latest is None:
         return redirect(url_for("citizen.result", reference=reference), 303)
-    return render_template("citizen/bring.html", service=service, report=waivers.report(submission, g.lang),
+    report = waivers.report(submission, g.lang)
+    return render_template("citizen/bring.html", service=service, report=report,
                            reference=references.display(reference), raw_reference=reference,
                            decision=decisions.decision(submission, service, g.lang),
-                           asked=[r for r in _asked(submission, service) if r["open"]])
+                           asked=[r for r in _asked(submission, service) if r["open"]],
+                           listed=visits.bring_list(service, report, g.lang))
 
 
 @bp.get("/r/<reference>/bring.txt")
@@ -472,13 +499,9 @@ def bring_text(reference: str) -> Response | WerkzeugResponse:
     service = _service(submission.service_id)
     if submission.latest is None:
         return redirect(url_for("citizen.result", reference=reference), 303)
-    report = waivers.report(submission, g.lang)
-    lines = [_("Ref %(ref)s: %(service)s", ref=references.display(reference), service=service.title.get(g.lang))]
-    lines += [f"- {_short(item)}" for item in report["bring_in_person"]]
-    missing = [_short(m["title"]) for m in report["missing"] if m["kind"] != "field"]
-    if missing:
-        lines.append(_("Still needed: %(items)s", items="; ".join(missing)))
-    response = make_response("\n".join(lines)[:SMS_LIMIT] + "\n")
+    listed = visits.bring_list(service, waivers.report(submission, g.lang), g.lang)
+    heading = _("Ref %(ref)s: %(service)s", ref=references.display(reference), service=service.title.get(g.lang))
+    response = make_response("\n".join(visits.text_lines(listed, heading, g.lang)) + "\n")
     response.mimetype = "text/plain"
     return response
 

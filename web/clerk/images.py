@@ -216,6 +216,8 @@ class FieldView:
     label: str
     value: Any
     problems: tuple[str, ...] = ()
+    words: str | None = None
+    """The answer as the citizen read it on the form ("Married"), when ``value`` is the code it stores."""
 
 
 @dataclass(frozen=True)
@@ -249,12 +251,13 @@ def form_views(submission: Submission, service: Service, report: dict[str, Any],
         spec = next((s for s in service.forms if s.id == entry["form"]), None)
         found = layout(stored) if stored is not None else None
         by_page: dict[int | None, list[FieldView]] = {}
+        words = entry.get("value_words") or {}  # reports stored before it was added have none
         for fid, value in entry["values"].items():
             fspec = spec.fields.get(fid) if spec else None
             page = found.page_of(fspec.sources) if found and fspec else None
             label = fspec.label.get(lang) if fspec and fspec.label else humanise(fid)
             problems = tuple(p["message"] for p in entry["problems"] if p.get("field") == fid)
-            by_page.setdefault(page, []).append(FieldView(fid, label, value, problems))
+            by_page.setdefault(page, []).append(FieldView(fid, label, value, problems, words.get(fid)))
         pages = [PageView(page, by_page[page]) for page in sorted(p for p in by_page if p is not None)]
         if None in by_page:
             pages.append(PageView(None, by_page[None]))

@@ -9,6 +9,7 @@ _LABELS = {
     "in_review": _l("in review"),
     "needs_documents": _l("needs documents"),
     "ready": _l("ready for visit"),
+    "ready:mail": _l("ready to send"),
     "rejected": _l("rejected"),
     "complete": _l("complete"),
     "incomplete": _l("incomplete"),
@@ -25,7 +26,8 @@ _LABELS = {
 }
 
 
-def label(status: str) -> str:
-    """The status in the reader's language; an unknown one is shown as it is, readably."""
-    found = _LABELS.get(status)
+def label(status: str, by_mail: bool = False) -> str:
+    """The status in the reader's language; an unknown one is shown as it is, readably. For a
+    service sent by mail (``visit.mode: mail``) "ready" is ready to send, never for a visit."""
+    found = (_LABELS.get(f"{status}:mail") if by_mail else None) or _LABELS.get(status)
     return str(found) if found is not None else status.replace("_", " ")

@@ -39,8 +39,9 @@ def _names() -> dict[int, str]:
     return {u.id: u.name for u in db.session.query(StaffUser)}
 
 
-def entries(submission: Submission, titles: dict[str, str]) -> list[Entry]:
-    """Everything that happened to the submission, oldest first."""
+def entries(submission: Submission, titles: dict[str, str], *, by_mail: bool = False) -> list[Entry]:
+    """Everything that happened to the submission, oldest first; ``by_mail`` words its statuses
+    for a service sent by mail."""
     names = _names()
     asked = db.session.query(DocumentRequest).filter_by(submission_id=submission.id).all()
     last_asked = max((r.created_at for r in asked), default=None)
@@ -75,7 +76,7 @@ def entries(submission: Submission, titles: dict[str, str]) -> list[Entry]:
             found.append(Entry(entry.at, "contact", _("Citizen"), _("Contact details changed")))
             continue
         who = names.get(entry.user_id or 0, "") or (_("API token") if entry.token_id else "")
-        text = _("Status: %(status)s", status=label(detail.get("to", "")))
+        text = _("Status: %(status)s", status=label(detail.get("to", ""), by_mail))
         if detail.get("reason"):
             text += f" – “{detail['reason']}”"
         found.append(Entry(entry.at, "status", who, text))

@@ -137,8 +137,8 @@ def queue() -> str:
     holders = {u.id: u.name for u in db.session.query(StaffUser)}
     catalogue = jobs.services()
     shown = [sid for sid in visible if sid in catalogue]
-    items = {item_id: title.get(g.lang) for sid in ([filters.service] if filters.service in shown else shown)
-             for item_id, title in _item_titles(catalogue[sid]).items()}
+    listed = [filters.service] if filters.service in shown else shown
+    items = {item_id: title.get(g.lang) for sid in listed for item_id, title in _item_titles(catalogue[sid]).items()}
     now = utcnow()
     late = {s.id: days for s, item in rows[:PAGE_SIZE]
             if (days := queue_filters.days_over(catalogue.get(s.service_id), item.status, s.created_at, now))}
@@ -147,6 +147,7 @@ def queue() -> str:
                            filters=filters, args=filters.as_args(), items=items,
                            summaries=queue_filters.summaries([s for s, _i in rows[:PAGE_SIZE]], g.lang),
                            expired=work.expired, age=_age, statuses=STATUSES, display=references.display,
+                           status_by_mail=bool(listed) and all(catalogue[sid].visit.by_mail for sid in listed),
                            late=late, over_target=queue_filters.over_target(query, {
                                sid: catalogue[sid] for sid in shown}, now))
 
@@ -193,7 +194,7 @@ def detail(reference: str) -> str:
     holds = work.holds(user, item)
     free = holds or item.claimed_by is None or work.expired(item)
     return render_template("clerk/detail.html", submission=submission, item=item, service=service, report=report,
-                           timeline=timeline.entries(submission, titles),
+                           timeline=timeline.entries(submission, titles, by_mail=service.visit.by_mail),
                            asked=decisions.requests(submission, service, g.lang),
                            notes=db.session.query(Note).filter_by(submission_id=submission.id).order_by(Note.id).all(),
                            holds=holds, expired=work.expired(item),

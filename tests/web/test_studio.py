@@ -1,0 +1,303 @@
+"""The service studio: admins only; a blank form becomes a draft edited in a form with the lint's
+messages beside each input; a draft is tried on files and published as a version kept in the
+database, which every app on that database offers; submissions stay on the version they were
+checked on, and publishing lists which verdicts the new version would change."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from flask import Flask
+
+from tests import shared_corpus
+from tests.web.clerks import (
+    sign_in,
+    staff_fixture,  # noqa: F401  (the staff fixture)
+    submission,
+)
+from tests.web.conftest import post_files, upload_data
+from tests.web.pages import Pages
+from web.models import AuditEntry, CheckRecord, ServiceDraft, ServiceVersion, Submission, db
+
+ADMIN = "adm@example.gov"
+NAME_CHANGE = "ny-name-change"
+PC51 = "forms/mi_pc51_petition_name_change.pdf"
+
+
+def _form(page: object, form_class: str = "studio-edit") -> dict[str, object]:
+    """The edit form's inputs as a browser would send them (checked boxes only)."""
+    form = page.find("form", class_=form_class)  # type: ignore[attr-defined]
+    data: dict[str, object] = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.get("type") == "file":
+            continue
+        if field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            data[name] = chosen.get("value") if chosen else ""
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data.setdefault(name, [])
+                data[name].append(field.get("value"))  # type: ignore[union-attr]
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        else:
+            data[name] = field.get("value", "")
+    return data
+
+
+def _draft_of_seed(app: Flask, service_id: str = NAME_CHANGE) -> tuple[Pages, object]:
+    admin = Pages(sign_in(app, ADMIN))
+    page = admin.follow(admin.client.post(f"/admin/services/{service_id}/draft"))
+    return admin, page
+
+
+def _publish(admin: Pages, service_id: str, version: str) -> object:
+    response = admin.client.post(f"/admin/services/{service_id}/publish", data={"version": version})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return admin.follow(response)
+
+
+def test_only_admins_reach_the_studio(app: Flask, staff: dict[str, str]) -> None:
+    for email in ("ana@example.gov", "sup@example.gov"):
+        refused = sign_in(app, email)
+        assert refused.get("/admin/services").status_code == 403
+        assert refused.post(f"/admin/services/{NAME_CHANGE}/draft").status_code == 403
+    signed_out = app.test_client().get("/admin/services")
+    assert signed_out.status_code == 302 and "/clerk/sign-in" in signed_out.headers["Location"]
+    page = Pages(sign_in(app, ADMIN)).get("/admin/services")
+    assert NAME_CHANGE in page.get_text()
+    with app.app_context():
+        assert db.session.query(ServiceDraft).count() == 0
+
+
+def test_a_published_version_reaches_another_app_on_the_same_database(
+        app: Flask, staff: dict[str, str], another_app: Callable[..., Flask]) -> None:
+    other = another_app(CATALOGUE_SECONDS=0)
+    before = other.test_client().get(f"/s/{NAME_CHANGE}").get_data(as_text=True)
+    assert "Change your name (studio edit)" not in before
+    admin, page = _draft_of_seed(app)
+    data = _form(page) | {"title_en": "Change your name (studio edit)", "title_es": "Cambiar su nombre (estudio)"}
+    saved = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    assert saved.find("input", id="title_en")["value"] == "Change your name (studio edit)"
+    published = _publish(admin, NAME_CHANGE, "2026-12-02-studio")
+    assert "2026-12-02-studio" in published.find("h1").get_text()
+    assert "+title: {en: Change your name (studio edit)" in published.get_text() or \
+        "Change your name (studio edit)" in published.find("pre", class_="studio-diff").get_text()
+
+    after = other.test_client().get(f"/s/{NAME_CHANGE}").get_data(as_text=True)
+    assert "Change your name (studio edit)" in after
+    with other.app_context():
+        from web import jobs
+
+        assert jobs.services()[NAME_CHANGE].version == "2026-12-02-studio"
+    with app.app_context():
+        row = db.session.query(ServiceVersion).one()
+        assert (row.service_id, row.number, row.version) == (NAME_CHANGE, 1, "2026-12-02-studio")
+        assert "Change your name (studio edit)" in row.diff_text
+        assert db.session.query(ServiceDraft).count() == 0
+        audited = db.session.query(AuditEntry).filter_by(action="service_published").one()
+        assert "2026-12-02-studio" in (audited.detail or "")
+
+
+def test_a_version_name_used_before_is_refused(app: Flask, staff: dict[str, str]) -> None:
+    admin, _page = _draft_of_seed(app)
+    with app.app_context():
+        from web import jobs
+
+        seed_version = jobs.services()[NAME_CHANGE].version
+    refused = admin.post(f"/admin/services/{NAME_CHANGE}/publish", data={"version": seed_version}, status=400)
+    assert "was published before" in refused.get_text()
+    with app.app_context():
+        assert db.session.query(ServiceVersion).count() == 0
+
+
+def test_a_mistake_shows_beside_its_field_and_blocks_publishing(app: Flask, staff: dict[str, str]) -> None:
+    admin, page = _draft_of_seed(app)
+    data = _form(page)
+    field_type = next(key for key, value in data.items()
+                      if key.startswith("f-0-") and key.endswith("-type") and value == "text")
+    data[field_type] = "choice"  # a choice needs the answers the form allows
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    box = page.find("fieldset", id=field_type.removesuffix("-type"))
+    assert "one_of" in box.find("p", class_="field-error").get_text()
+    assert page.find("a", href=f"#{field_type.removesuffix('-type')}") is not None
+    refused = admin.post(f"/admin/services/{NAME_CHANGE}/publish", data={"version": "2099-01"}, status=400)
+    assert "has mistakes" in refused.get_text()
+    with app.app_context():
+        assert db.session.query(ServiceVersion).count() == 0
+
+
+def test_rules_are_written_from_the_form_and_a_wrong_one_is_marked_where_it_is(
+        app: Flask, staff: dict[str, str]) -> None:
+    admin, page = _draft_of_seed(app)
+    before = len([f for f in page.find_all("fieldset", id=True) if f["id"].startswith("r-0-")]) - 1
+    fields = [key.removeprefix("f-0-").removesuffix("-type") for key in _form(page)
+              if key.startswith("f-0-") and key.endswith("-type")]
+    data = _form(page) | {"r-0-new-kind": "at_least_one_of", "r-0-new-fields": f"{fields[0]} {fields[1]}"}
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    added = page.find("fieldset", id=f"r-0-{before}")
+    assert added.find("input", id=f"r-0-{before}-fields")["value"] == f"{fields[0]} {fields[1]}"
+    assert added.find("option", selected=True)["value"] == "at_least_one_of"
+    assert added.find("p", class_="field-error") is None
+    with app.app_context():
+        text = db.session.get(ServiceDraft, NAME_CHANGE).yaml_text
+        assert f"- {fields[0]}" in text and "at_least_one_of" in text
+
+    data = _form(page) | {"r-0-new-kind": "equal", "r-0-new-fields": f"{fields[0]} no_such_field"}
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    wrong = page.find("fieldset", id=f"r-0-{before + 1}")
+    assert "no_such_field" in wrong.find("p", class_="field-error").get_text()
+
+
+def test_a_blank_form_becomes_a_draft_that_publishes_as_a_new_service(
+        app: Flask, staff: dict[str, str], corpus: object) -> None:
+    admin = Pages(sign_in(app, ADMIN))
+    blank = shared_corpus.path(PC51).read_bytes()
+    response = post_files(admin.client, "/admin/services/new",
+                          {"blank": (io.BytesIO(blank), "mi_pc51_petition_name_change.pdf"),
+                           "service_id": "mi-pc51-studio"})
+    page = admin.follow(response)
+    fields = page.find_all("fieldset", class_="studio-field")
+    assert len(fields) > 50, "one row per fillable field of the form"
+    assert "page 1: County" in page.get_text(), "what the form says beside a field is shown with it"
+    assert page.find("p", class_="lint-warning") is not None, "the untranslated titles are pointed out"
+    data = _form(page) | {"title_en": "Change your name in Michigan", "title_es": "Cambiar su nombre en Michigan",
+                          "summary_en": "Check your petition before you file it.",
+                          "summary_es": "Revise su petición antes de presentarla.",
+                          "form-0-title_en": "Petition to change name (PC 51)",
+                          "form-0-title_es": "Petición de cambio de nombre (PC 51)",
+                          "f-0-county-required": "1", "f-0-county-label_en": "County",
+                          "f-0-county-label_es": "Condado",
+                          "d-new-title_en": "Proof of your identity", "d-new-title_es": "Prueba de su identidad",
+                          "d-new-required": "1", "d-new-text_any": "driver license\nstate id"}
+    page = admin.follow(admin.client.post("/admin/services/mi-pc51-studio/edit", data=data))
+    assert page.find("input", id="f-0-county-required").has_attr("checked")
+    assert page.find("input", id="d-0-title_en")["value"] == "Proof of your identity"
+    assert not page.find_all("p", class_="field-error")
+    _publish(admin, "mi-pc51-studio", "2026-12")
+    citizen = app.test_client().get("/s/mi-pc51-studio")
+    assert citizen.status_code == 200 and "Change your name in Michigan" in citizen.get_data(as_text=True)
+    assert "Proof of your identity" in citizen.get_data(as_text=True)
+
+
+def test_a_file_dropped_on_the_page_is_checked_against_the_draft_and_not_kept(
+        app: Flask, staff: dict[str, str], corpus: object) -> None:
+    admin, _page = _draft_of_seed(app)
+    petition = (shared_corpus.ROOT / "forms/ny_ucs_nc1_adult_name_change_petition.pdf").read_bytes()
+    response = post_files(admin.client, f"/admin/services/{NAME_CHANGE}/try",
+                          {"files": (io.BytesIO(petition), "petition.pdf")})
+    page = Pages.check(response, 200)
+    result = page.find("div", id="tried")
+    assert result.find("p", class_="status-line") is not None
+    assert result.find("ul", class_="problems").find("li") is not None, "what the draft finds is listed"
+    with app.app_context():
+        assert db.session.query(Submission).count() == 0
+
+
+def test_the_sample_packets_run_on_the_draft(app: Flask, staff: dict[str, str], corpus: object) -> None:
+    admin, _page = _draft_of_seed(app, "passport-first-time")
+    page = admin.post("/admin/services/passport-first-time/samples")
+    outcomes = [li["class"][0] for li in page.find("ul", class_="samples").find_all("li")]
+    assert outcomes and set(outcomes) == {"sample-passed"}
+
+
+def test_submissions_stay_on_their_version_until_an_admin_re_checks_them(
+        app: Flask, staff: dict[str, str], filled: Callable[..., bytes], corpus: object) -> None:
+    reference = submission(app, filled, NAME_CHANGE)
+    with app.app_context():
+        found = db.session.query(Submission).filter_by(reference=reference).one()
+        first_version, first_status = found.latest.service_version, found.latest.status
+    assert first_status != "complete"
+    admin, page = _draft_of_seed(app)
+    data = _form(page)
+    # The new version asks for nothing: every field and document optional, no rule.
+    for key in list(data):
+        if key.endswith("-required") and key.startswith(("f-", "d-")):
+            del data[key]
+        if key.startswith("r-") and key.endswith("-kind"):
+            data[key.removesuffix("-kind") + "-remove"] = "1"
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    assert not page.find_all("p", class_="field-error"), [p.get_text() for p in page.find_all("p", "field-error")]
+    published = _publish(admin, NAME_CHANGE, "2026-12-02-optional")
+    rows = published.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
+    assert len(rows) == 1 and rows[0].find("input", attrs={"name": "submission"})["value"] == reference
+    assert "changed" in rows[0].get("class", []), "the verdict under the new version differs"
+    assert first_version in rows[0].get_text()
+
+    with app.app_context():
+        found = db.session.query(Submission).filter_by(reference=reference).one()
+        assert [c.service_version for c in found.checks] == [first_version], "nothing was re-checked yet"
+        from web import jobs
+
+        assert jobs.pinned(found).version == first_version
+    again = admin.client.post(f"/admin/services/{NAME_CHANGE}/versions/1/recheck",
+                              data={"submission": [reference]})
+    assert again.status_code == 303
+    with app.app_context():
+        found = db.session.query(Submission).filter_by(reference=reference).one()
+        newest = db.session.query(CheckRecord).filter_by(submission_id=found.id).order_by(CheckRecord.id.desc()).first()
+        assert newest.service_version == "2026-12-02-optional"
+        assert newest.status != first_status
+        from web import jobs
+
+        assert jobs.pinned(found).version == "2026-12-02-optional"
+        assert db.session.query(AuditEntry).filter_by(action="recheck_on_version").count() == 1
+    after = admin.get(f"/admin/services/{NAME_CHANGE}/versions/1")
+    assert after.find("table", class_="studio-rechecks") is None, "nothing is left on an earlier version"
+
+
+def test_files_added_after_a_publish_are_checked_on_the_version_the_submission_is_on(
+        app: Flask, staff: dict[str, str], corpus: object) -> None:
+    petition = (shared_corpus.ROOT / "forms/ny_ucs_nc1_adult_name_change_petition.pdf").read_bytes()
+    citizen = app.test_client()
+    made = post_files(citizen, f"/s/{NAME_CHANGE}", upload_data(**{"item-petition": (petition, "petition.pdf")})
+                      | {"client_key": "studio-pinned"})
+    assert made.status_code == 303
+    reference = made.headers["Location"].rsplit("/", 1)[-1]
+    with app.app_context():
+        first = db.session.query(Submission).filter_by(reference=reference).one().latest.service_version
+    admin, _page = _draft_of_seed(app)
+    _publish(admin, NAME_CHANGE, "2026-12-02-newer")
+
+    added = post_files(citizen, f"/r/{reference}/files", upload_data(**{"item-petition": (petition, "again.pdf")}))
+    assert added.status_code == 303, added.get_data(as_text=True)[:500]
+    with app.app_context():
+        found = db.session.query(Submission).filter_by(reference=reference).one()
+        assert [c.service_version for c in found.checks] == [first, first]
+    clerk_recheck = sign_in(app, "cy@example.gov").post(f"/clerk/s/{reference}/recheck")
+    assert clerk_recheck.status_code in (302, 303)
+    with app.app_context():
+        found = db.session.query(Submission).filter_by(reference=reference).one()
+        assert found.checks[-1].service_version == "2026-12-02-newer", "a clerk's re-check moves it on"
+
+
+def test_a_stored_version_that_no_longer_loads_leaves_the_service_as_it_was(
+        app: Flask, another_app: Callable[..., Flask]) -> None:
+    with app.app_context():
+        db.session.add(ServiceVersion(service_id=NAME_CHANGE, number=1, version="broken", diff_text="",
+                                      yaml_text=f"id: {NAME_CHANGE}\nversion: broken\ntitle: not words\n"))
+        db.session.commit()
+    other = another_app(CATALOGUE_SECONDS=0)
+    with other.app_context():
+        from web import jobs
+
+        offered = jobs.services()[NAME_CHANGE]
+        assert offered.version != "broken"
+    page = other.test_client().get(f"/s/{NAME_CHANGE}")
+    assert page.status_code == 200
+
+
+def test_a_file_that_is_not_a_fillable_form_or_a_name_taken_is_refused_with_what_to_do(
+        app: Flask, staff: dict[str, str], corpus: object) -> None:
+    admin = Pages(sign_in(app, ADMIN))
+    refused = Pages.check(post_files(admin.client, "/admin/services/new",
+                                     {"blank": (io.BytesIO(b"just some words"), "notes.pdf")}), 400)
+    assert "could not be read as a fillable PDF form" in refused.find("div", class_="error-summary").get_text()
+    blank = shared_corpus.path(PC51).read_bytes()
+    taken = Pages.check(post_files(admin.client, "/admin/services/new",
+                                   {"blank": (io.BytesIO(blank), "pc51.pdf"), "service_id": NAME_CHANGE}), 400)
+    assert f"There is already a service called {NAME_CHANGE}" in taken.get_text()
+    with app.app_context():
+        assert db.session.query(ServiceDraft).count() == 0

@@ -1,0 +1,79 @@
+"""Submissions still in flight when a service version is published: which verdicts the new
+version would change, and re-checking them on it when an admin asks.
+
+A submission stays pinned to the version its checks used (``web.jobs.pinned``) until it is
+re-checked here or by a clerk. "In flight" is a submission no clerk has decided yet (not
+ready, not rejected); purged submissions are gone from the database, so never listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+import intake
+from intake.services import Service
+from web import jobs, storage
+from web.clerk import work
+from web.models import StaffUser, Submission, WorkItem, db
+
+DECIDED = ("ready", "rejected")
+MOST = 50
+"""Submissions compared on one page: each is a real check of its stored files."""
+
+
+@dataclass(frozen=True)
+class Change:
+    submission: Submission
+    before: str
+    after: str
+    pinned: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def in_flight(service: Service) -> list[Submission]:
+    """Undecided submissions of the service whose latest check used another version."""
+    rows = db.session.execute(
+        select(Submission).outerjoin(WorkItem, WorkItem.submission_id == Submission.id)
+        .where(Submission.service_id == service.id, (WorkItem.status.is_(None)) | (WorkItem.status.not_in(DECIDED)))
+        .order_by(Submission.id)).scalars()
+    out = []
+    for submission in rows:
+        latest = submission.latest
+        if latest is not None and latest.service_version != service.version and submission.current_files:
+            out.append(submission)
+        if len(out) >= MOST:
+            break
+    return out
+
+
+def preview(service: Service, submissions: list[Submission]) -> list[Change]:
+    """Each submission's verdict now and under ``service``, from its stored files (nothing is
+    written)."""
+    blobs = storage.from_config(current_app.config["STORAGE"])
+    changes = []
+    for submission in submissions:
+        latest = submission.latest
+        assert latest is not None
+        before, pinned = latest.status, latest.service_version
+        files = [(f.item, intake.Upload(f.name, blobs.get(f.sha256))) for f in submission.current_files]
+        report = jobs.run_check(service, files)
+        changes.append(Change(submission, before, report.status, pinned))
+    return changes
+
+
+def recheck(service: Service, submissions: list[Submission], user: StaffUser) -> int:
+    """Check each submission again on ``service``, through the usual path (in this request, or
+    queued for a worker); returns how many."""
+    from web.citizen import packets
+
+    for submission in submissions:
+        packets.recheck(submission, service, event="service_version_recheck")
+        work.audit(user, "recheck_on_version", submission, service=service.id, version=service.version)
+        db.session.commit()
+    return len(submissions)

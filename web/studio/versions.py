@@ -1,0 +1,203 @@
+"""Drafts and published versions of service files, as YAML text in the database.
+
+A draft is one admin's unpublished edit (one per service). Publishing checks the draft as
+``intake lint`` does, refuses it while it has mistakes, and appends a version with its diff
+against the one before (a published version, else the seed file), so every host and worker
+picks it up (``web.catalogue``). Nothing here updates or deletes a published version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from intake.services import Service, ServiceError
+from web import catalogue
+from web.clerk import work
+from web.models import ServiceDraft, ServiceVersion, StaffUser, db, utcnow
+
+
+class Refused(Exception):
+    """A publish that cannot happen now; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Lint:
+    """What the lint says of a draft: the service when it loads, mistakes, and warnings."""
+
+    service: Service | None
+    mistakes: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.service is not None and not self.mistakes
+
+
+def store() -> catalogue.Catalogue:
+    found: catalogue.Catalogue = current_app.extensions["intake.catalogue"]
+    return found
+
+
+def seed_folder() -> Path:
+    return store().folder
+
+
+def lint(text: str, service_id: str) -> Lint:
+    try:
+        service, warnings = catalogue.lint_text(text, service_id, seed_folder())
+    except ServiceError as exc:
+        return Lint(None, tuple(exc.problems) or (str(exc),), ())
+    return Lint(service, tuple(w.text for w in warnings if w.blocking), tuple(w.text for w in warnings
+                                                                            if not w.blocking))
+
+
+def load(text: str, service_id: str) -> Service:
+    """The draft as a service the checker can run (raises ServiceError while it has mistakes).
+    Its path is set in the seed folder, so its samples find their files as the seed's do."""
+    import dataclasses
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="intake-draft-") as scratch:
+        service = catalogue.load_text(text, service_id, seed_folder(), Path(scratch))
+    return dataclasses.replace(service, path=seed_folder() / f"{service_id}.yaml")
+
+
+def seed_text(service_id: str) -> str | None:
+    path = seed_folder() / f"{service_id}.yaml"
+    if service_id not in store().seed or not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8")
+
+
+def history(service_id: str) -> list[ServiceVersion]:
+    """Published versions, newest first."""
+    return list(db.session.execute(select(ServiceVersion).where(ServiceVersion.service_id == service_id)
+                                   .order_by(ServiceVersion.number.desc())).scalars())
+
+
+def newest(service_id: str) -> ServiceVersion | None:
+    return db.session.execute(select(ServiceVersion).where(ServiceVersion.service_id == service_id)
+                              .order_by(ServiceVersion.number.desc()).limit(1)).scalar_one_or_none()
+
+
+def last_text(service_id: str) -> str | None:
+    """The text offered now: the newest published version, else the seed file."""
+    row = newest(service_id)
+    return row.yaml_text if row is not None else seed_text(service_id)
+
+
+def taken_versions(service_id: str) -> set[str]:
+    names = set(db.session.execute(select(ServiceVersion.version)
+                                   .where(ServiceVersion.service_id == service_id)).scalars())
+    seed = store().seed.get(service_id)
+    return names | ({seed.version} if seed is not None else set())
+
+
+def suggest_version(service_id: str, today: dt.date | None = None) -> str:
+    """A new version name: today's date, then today's date with .2, .3, ... when it is taken."""
+    day = (today or dt.date.today()).isoformat()
+    taken = taken_versions(service_id)
+    if day not in taken:
+        return day
+    n = 2
+    while f"{day}.{n}" in taken:
+        n += 1
+    return f"{day}.{n}"
+
+
+def diff(before: str | None, after: str, service_id: str) -> str:
+    """A unified diff of the YAML text, as reviewers read one."""
+    lines = difflib.unified_diff((before or "").splitlines(keepends=True), after.splitlines(keepends=True),
+                                 fromfile=f"{service_id} (offered now)" if before else "(new service)",
+                                 tofile=f"{service_id} (this version)", n=2)
+    return "".join(lines)
+
+
+def draft(service_id: str) -> ServiceDraft | None:
+    return db.session.get(ServiceDraft, service_id)
+
+
+def save_draft(service_id: str, text: str, user: StaffUser, hints: dict[str, str] | None = None) -> ServiceDraft:
+    """Keep the admin's edit (the caller commits)."""
+    row = draft(service_id)
+    if row is None:
+        row = ServiceDraft(service_id=service_id, yaml_text=text, updated_by=user.id,
+                           hints_json=json.dumps(hints or {}, ensure_ascii=False))
+        db.session.add(row)
+    else:
+        row.yaml_text = text
+        row.updated_by = user.id
+        row.updated_at = utcnow()
+        if hints is not None:
+            row.hints_json = json.dumps(hints, ensure_ascii=False)
+    return row
+
+
+def hints(row: ServiceDraft | None) -> dict[str, str]:
+    return dict(json.loads(row.hints_json)) if row is not None and row.hints_json else {}
+
+
+def publish(service_id: str, user: StaffUser, note: str = "") -> ServiceVersion:
+    """The draft becomes the newest version of the service, offered everywhere within seconds."""
+    row = draft(service_id)
+    if row is None:
+        raise Refused(_("There is no draft to publish. Start a draft first."))
+    checked = lint(row.yaml_text, service_id)
+    if not checked.ok or checked.service is None:
+        raise Refused(_("The draft has mistakes. Fix the ones listed on the edit page, then publish."))
+    version = checked.service.version
+    if version in taken_versions(service_id):
+        raise Refused(_("A version called %(version)s was published before. Give this one a new version "
+                        "name, like %(suggested)s.", version=version, suggested=suggest_version(service_id)))
+    before = last_text(service_id)
+    number = int(db.session.execute(select(func.coalesce(func.max(ServiceVersion.number), 0))
+                                    .where(ServiceVersion.service_id == service_id)).scalar_one()) + 1
+    published = ServiceVersion(service_id=service_id, number=number, version=version, yaml_text=row.yaml_text,
+                               diff_text=diff(before, row.yaml_text, service_id), summary=note.strip() or None,
+                               published_by=user.id)
+    db.session.add(published)
+    db.session.delete(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Refused(_("Someone published this service at the same moment. Open it again to see "
+                        "the newest version, then publish.")) from None
+    work.audit(user, "service_published", service=service_id, version=version, number=number)
+    db.session.commit()
+    store().refresh()
+    return published
+
+
+def set_version(text: str, version: str) -> str:
+    """The text with its ``version`` key set (the rest as it was, comments too, when the key is
+    on a line of its own)."""
+    import re
+
+    import yaml
+
+    line = re.compile(r"""^version:[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^#\n]*?)[ \t]*(#.*)?$""", re.MULTILINE)
+    if len(line.findall(text)) == 1:
+        quoted = json.dumps(version, ensure_ascii=False)
+        return line.sub(lambda m: f"version: {quoted}" + (f"  {m.group(1)}" if m.group(1) else ""), text)
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        return text
+    data["version"] = version
+    return dump(data)
+
+
+def dump(data: object) -> str:
+    import yaml
+
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200, default_flow_style=False))
+
