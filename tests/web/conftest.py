@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,17 @@ def smtp_server() -> Iterator[Any]:
         pytest.skip(reason)
     with smtpserver.running() as server:
         yield server
+
+
+@pytest.fixture(params=["in_process", "queued"])
+def site(request: pytest.FixtureRequest, app: Flask, another_app: Callable[..., Flask]) -> Flask:
+    """The app with checks in the request, or with a broker no worker reads: the test runs the
+    queued checks itself, as a worker would."""
+    if request.param == "queued" and not app.config.get("BROKER_URL"):
+        return another_app(BROKER_URL="memory://", CHECK_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
+    return app
+
+
+@pytest.fixture
+def bill(corpus: Path) -> bytes:
+    return (corpus / "supporting" / "synthetic" / "utility_bill_1.pdf").read_bytes()

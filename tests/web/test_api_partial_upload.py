@@ -6,8 +6,6 @@ queued for a worker."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,21 +17,11 @@ from flask.testing import FlaskClient
 from tests import shared_corpus
 from tests.web.api import API, files, problem, send
 from tests.web.conftest import stored_blobs
+from tests.web.partial import BROKEN, DOCX, kept_names, refusals, run_queued
 from web import checkqueue
-from web.models import AuditEntry, CheckRecord, IdempotencyRecord, Submission, SubmissionFile, db
+from web.models import AuditEntry, IdempotencyRecord, Submission, db
 
 PASSPORT = "passport-first-time"
-DOCX = b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" * 20
-BROKEN = b"%PDF-1.4\n1 0 obj garbage"
-
-
-@pytest.fixture(params=["in_process", "queued"])
-def site(request: pytest.FixtureRequest, app: Flask, another_app: Callable[..., Flask]) -> Flask:
-    """The app with checks in the request, or with a broker no worker reads: the test runs the
-    queued checks itself, as a worker would."""
-    if request.param == "queued" and not app.config.get("BROKER_URL"):
-        return another_app(BROKER_URL="memory://", CHECK_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
-    return app
 
 
 @pytest.fixture
@@ -41,33 +29,8 @@ def ds11(filled: Callable[..., bytes]) -> bytes:
     return filled(shared_corpus.DS11, **shared_corpus.DS11_APPLICANT)
 
 
-@pytest.fixture
-def bill(corpus: Path) -> bytes:
-    return (corpus / "supporting" / "synthetic" / "utility_bill_1.pdf").read_bytes()
-
-
 def _queued(app: Flask) -> bool:
     return checkqueue.enabled(app)
-
-
-def _work(app: Flask) -> None:
-    """Run every queued check, as a worker would (nothing to do when checks run in the request)."""
-    if not checkqueue.enabled(app) or app.config.get("TEST_STACK_QUEUE"):
-        return
-    with app.app_context():
-        queued = [c.id for c in db.session.query(CheckRecord).filter_by(state="queued")]
-        for check_id in queued:
-            checkqueue.run(check_id, "tester:1")
-
-
-def _refusals(app: Flask) -> list[dict[str, Any]]:
-    with app.app_context():
-        return [json.loads(e.detail) for e in db.session.query(AuditEntry).filter_by(action="upload_refused")]
-
-
-def _kept_names(app: Flask) -> list[str]:
-    with app.app_context():
-        return sorted(f.name for f in db.session.query(SubmissionFile).filter(SubmissionFile.removed_at.is_(None)))
 
 
 def _count(app: Flask, model: Any) -> int:
@@ -94,9 +57,9 @@ def test_a_word_file_among_good_files_is_listed_as_refused_and_the_good_ones_are
     assert refused["file"] == "letter.docx" and refused["field"] == "files" and refused["code"] == "file.not_pdf"
     assert refused["message"].startswith("letter.docx is not a PDF, JPEG, PNG or HEIC file")
     assert sorted(f["name"] for f in body["files"]) == ["bill.pdf", "ds11.pdf"]
-    assert _kept_names(site) == ["bill.pdf", "ds11.pdf"] and len(stored_blobs(site)) == 2
-    assert [r["code"] for r in _refusals(site)] == ["file.not_pdf"]
-    _work(site)
+    assert kept_names(site) == ["bill.pdf", "ds11.pdf"] and len(stored_blobs(site)) == 2
+    assert [r["code"] for r in refusals(site)] == ["file.not_pdf"]
+    run_queued(site)
     read = _read(client, body)
     assert read["report"]["forms"][0]["form"] == "ds11" and read["report"]["unrecognised_files"] == []
     assert "refused" not in read
@@ -112,9 +75,9 @@ def test_a_damaged_pdf_among_good_files_is_set_aside_once_and_the_answer_says_wh
     if not _queued(site):
         assert [(r["file"], r["code"]) for r in body["refused"]] == [("broken.pdf", "file.damaged")]
         assert body["refused"][0]["message"].startswith("broken.pdf: ")
-    _work(site)
-    assert _kept_names(site) == ["bill.pdf", "ds11.pdf"] and len(stored_blobs(site)) == 2
-    assert [r["code"] for r in _refusals(site)] == ["file.damaged"]
+    run_queued(site)
+    assert kept_names(site) == ["bill.pdf", "ds11.pdf"] and len(stored_blobs(site)) == 2
+    assert [r["code"] for r in refusals(site)] == ["file.damaged"]
     assert any(p["code"] == "file.damaged" for p in _problems(_read(client, body)["report"]))
 
 
@@ -129,7 +92,7 @@ def test_files_added_later_keep_the_good_ones_and_name_the_refused_one_in_the_as
     client = site.test_client()
     made = send(client, "/submissions", files(service=PASSPORT, **{"item-ds11": (ds11, "ds11.pdf")})).get_json()
     assert made["refused"] == []
-    _work(site)
+    run_queued(site)
     birth = (corpus / "supporting" / "synthetic" / "birth_certificate_scan.pdf").read_bytes()
     added = send(client, f"/submissions/{made['reference']}/files", files(**{
         "item-citizenship": (birth, "birth.pdf"), "item-proof_of_address": [(bill, "bill.pdf"), (b"", "empty.pdf")]}),
@@ -138,9 +101,9 @@ def test_files_added_later_keep_the_good_ones_and_name_the_refused_one_in_the_as
     (refused,) = added.get_json()["refused"]
     assert (refused["file"], refused["field"], refused["code"]) == ("empty.pdf", "item-proof_of_address", "file.empty")
     assert "vacío" in refused["message"]
-    _work(site)
-    assert _kept_names(site) == ["bill.pdf", "birth.pdf", "ds11.pdf"]
-    assert [(r["code"], r["item"]) for r in _refusals(site)] == [("file.empty", "proof_of_address")]
+    run_queued(site)
+    assert kept_names(site) == ["bill.pdf", "birth.pdf", "ds11.pdf"]
+    assert [(r["code"], r["item"]) for r in refusals(site)] == [("file.empty", "proof_of_address")]
     with site.app_context():
         assert db.session.query(AuditEntry).filter_by(action="upload_refused").one().submission_id is not None
 
@@ -151,13 +114,13 @@ def test_when_every_file_is_refused_the_answer_is_a_problem_and_nothing_is_kept(
                                                                                 (b"", "empty.pdf")])),
                     422, "request.files")
     assert [(e["field"], e["code"]) for e in every["errors"]] == [("files", "file.not_pdf"), ("files", "file.empty")]
-    assert _count(site, Submission) == 0 and stored_blobs(site) == [] and len(_refusals(site)) == 2
+    assert _count(site, Submission) == 0 and stored_blobs(site) == [] and len(refusals(site)) == 2
     made = send(client, "/submissions", files(service=PASSPORT, **{"item-ds11": (ds11, "ds11.pdf")})).get_json()
-    _work(site)
+    run_queued(site)
     again = problem(send(client, f"/submissions/{made['reference']}/files", files(files=[(DOCX, "x.docx")]),
                          {"Submission-Secret": made["secret"]}), 415, "file.not_pdf")
     assert again["errors"][0]["message"].startswith("x.docx is not a PDF")
-    assert _kept_names(site) == ["ds11.pdf"] and len(_refusals(site)) == 3
+    assert kept_names(site) == ["ds11.pdf"] and len(refusals(site)) == 3
     with site.app_context():
         audited = db.session.query(AuditEntry).filter_by(action="upload_refused").order_by(AuditEntry.id).all()
         assert [e.submission_id is not None for e in audited] == [False, False, True]
@@ -183,7 +146,7 @@ def test_a_retry_with_the_same_key_returns_the_same_refusals_and_audits_them_onc
     assert again.get_json() == first.get_json()
     assert [r["code"] for r in first.get_json()["refused"]] == ["file.empty"]
     assert _count(site, Submission) == 1 and _count(site, IdempotencyRecord) == 1
-    assert [r["code"] for r in _refusals(site)] == ["file.empty"]
+    assert [r["code"] for r in refusals(site)] == ["file.empty"]
     other = send(client, "/submissions", files(service=PASSPORT, **{"item-ds11": (ds11, "ds11.pdf"),
                                                                      "files": [(DOCX, "letter.docx")]}), key)
     problem(other, 409, "idempotency.conflict")

@@ -4,9 +4,7 @@ with checks in the request and with checks queued for a worker."""
 
 from __future__ import annotations
 
-import json
 import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,22 +16,11 @@ from flask.testing import FlaskClient
 from tests import shared_corpus
 from tests.web.conftest import post_files, stored_blobs, upload_data
 from tests.web.pages import Pages
-from web import checkqueue
-from web.models import AuditEntry, CheckRecord, Submission, SubmissionFile, db
+from tests.web.partial import BROKEN, DOCX, kept_names, refusals, run_queued
+from web.models import AuditEntry, Submission, SubmissionFile, db
 
 SERVICE = "/s/passport-first-time"
 DS11, PERSON = shared_corpus.DS11, shared_corpus.DS11_APPLICANT
-DOCX = b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" * 20
-BROKEN = b"%PDF-1.4\n1 0 obj garbage"
-
-
-@pytest.fixture(params=["in_process", "queued"])
-def site(request: pytest.FixtureRequest, app: Flask, another_app: Callable[..., Flask]) -> Flask:
-    """The app with checks in the request, or with a broker no worker reads: the test runs the
-    queued checks itself, as a worker would."""
-    if request.param == "queued" and not app.config.get("BROKER_URL"):
-        return another_app(BROKER_URL="memory://", CHECK_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
-    return app
 
 
 @pytest.fixture
@@ -41,35 +28,10 @@ def ds11(filled: Callable[..., bytes]) -> bytes:
     return filled(DS11, **PERSON)
 
 
-@pytest.fixture
-def bill(corpus: Path) -> bytes:
-    return (corpus / "supporting" / "synthetic" / "utility_bill_1.pdf").read_bytes()
-
-
-def _work(app: Flask) -> None:
-    """Run every queued check, as a worker would (nothing to do when checks run in the request)."""
-    if not checkqueue.enabled(app) or app.config.get("TEST_STACK_QUEUE"):
-        return
-    with app.app_context():
-        queued = [c.id for c in db.session.query(CheckRecord).filter_by(state="queued")]
-        for check_id in queued:
-            checkqueue.run(check_id, "tester:1")
-
-
 def _send(client: FlaskClient, url: str, **files: Any) -> Any:
     data = upload_data(**files)
     data["client_key"] = os.urandom(8).hex()
     return post_files(client, url, data)
-
-
-def _refusals(app: Flask) -> list[dict[str, Any]]:
-    with app.app_context():
-        return [json.loads(e.detail) for e in db.session.query(AuditEntry).filter_by(action="upload_refused")]
-
-
-def _kept_names(app: Flask) -> list[str]:
-    with app.app_context():
-        return sorted(f.name for f in db.session.query(SubmissionFile).filter(SubmissionFile.removed_at.is_(None)))
 
 
 def _reference(app: Flask) -> str:
@@ -85,19 +47,19 @@ def test_a_word_file_among_good_files_is_refused_alone_and_the_good_ones_are_kep
     response = _send(client, SERVICE, **{"item-ds11": (ds11, "ds11.pdf"), "item-proof_of_address": (bill, "bill.pdf"),
                                          "everything": [(DOCX, "letter.docx")]})
     assert response.status_code == 303
-    _work(site)
+    run_queued(site)
     page = pages.follow(response)
     note = page.find("section", class_="refused")
     assert note is not None and "letter.docx is not a PDF, JPEG, PNG or HEIC file" in note.get_text()
     assert note.find("a")["href"] == "#everything" and page.find(id="everything") is not None
     assert page.find(id="task-form-ds11").find(class_="tag").get_text(strip=True) == "Done"
-    assert _kept_names(site) == ["bill.pdf", "ds11.pdf"]
-    assert [r["code"] for r in _refusals(site)] == ["file.not_pdf"]
+    assert kept_names(site) == ["bill.pdf", "ds11.pdf"]
+    assert [r["code"] for r in refusals(site)] == ["file.not_pdf"]
     assert len(stored_blobs(site)) == 2
     reference = _reference(site)
     assert pages.get(f"/r/{reference}").find("section", class_="refused") is not None
     response = post_files(client, f"/r/{reference}/files", upload_data(**{"item-proof_of_address": (bill, "b2.pdf")}))
-    _work(site)
+    run_queued(site)
     assert pages.follow(response).find("section", class_="refused") is None
 
 
@@ -107,11 +69,11 @@ def test_a_damaged_pdf_among_good_files_is_set_aside_once_and_the_page_says_why(
     response = _send(client, SERVICE, **{"item-ds11": (ds11, "ds11.pdf"),
                                          "everything": [(bill, "bill.pdf"), (BROKEN, "broken.pdf")]})
     assert response.status_code == 303
-    _work(site)
+    run_queued(site)
     page = Pages(client).follow(response)
     assert "broken.pdf" in page.get_text() and page.h1 is not None
-    assert _kept_names(site) == ["bill.pdf", "ds11.pdf"]
-    assert [r["code"] for r in _refusals(site)] == ["file.damaged"]
+    assert kept_names(site) == ["bill.pdf", "ds11.pdf"]
+    assert [r["code"] for r in refusals(site)] == ["file.damaged"]
     assert len(stored_blobs(site)) == 2
 
 
@@ -120,19 +82,19 @@ def test_files_added_later_keep_the_good_ones_when_one_is_refused(site: Flask, d
     client = site.test_client()
     pages = Pages(client)
     _send(client, SERVICE, **{"item-ds11": (ds11, "ds11.pdf")})
-    _work(site)
+    run_queued(site)
     reference = _reference(site)
     birth = (corpus / "supporting" / "synthetic" / "birth_certificate_scan.pdf").read_bytes()
     response = post_files(client, f"/r/{reference}/files", upload_data(**{
         "item-citizenship": (birth, "birth.pdf"), "item-proof_of_address": [(bill, "bill.pdf"), (b"", "empty.pdf")]}))
     assert response.status_code == 303
-    _work(site)
+    run_queued(site)
     page = pages.follow(response)
     note = page.find("section", class_="refused")
     assert note is not None and "empty.pdf is empty" in note.get_text()
     assert note.find("a")["href"] == "#item-proof_of_address"
-    assert _kept_names(site) == ["bill.pdf", "birth.pdf", "ds11.pdf"]
-    refused = _refusals(site)
+    assert kept_names(site) == ["bill.pdf", "birth.pdf", "ds11.pdf"]
+    refused = refusals(site)
     assert [(r["code"], r["item"]) for r in refused] == [("file.empty", "proof_of_address")]
     with site.app_context():
         assert db.session.query(AuditEntry).filter_by(action="upload_refused").one().submission_id is not None
@@ -145,13 +107,13 @@ def test_when_every_file_is_refused_nothing_is_stored_and_the_form_says_why(site
     assert "letter.docx is not a PDF" in summary.get_text() and "empty.pdf is empty" in summary.get_text()
     with site.app_context():
         assert db.session.query(Submission).count() == 0
-    assert stored_blobs(site) == [] and len(_refusals(site)) == 2
+    assert stored_blobs(site) == [] and len(refusals(site)) == 2
     _send(client, SERVICE, **{"item-ds11": (ds11, "ds11.pdf")})
-    _work(site)
+    run_queued(site)
     reference = _reference(site)
     page = Pages.check(post_files(client, f"/r/{reference}/files", upload_data(everything=[(DOCX, "x.docx")])), 422)
     assert "x.docx is not a PDF" in page.find(class_="error-summary").get_text()
-    assert _kept_names(site) == ["ds11.pdf"] and len(_refusals(site)) == 3
+    assert kept_names(site) == ["ds11.pdf"] and len(refusals(site)) == 3
 
 
 def test_too_many_files_at_once_refuses_the_whole_upload(site: Flask, ds11: bytes, bill: bytes) -> None:
@@ -178,4 +140,4 @@ def test_a_crash_while_storing_the_good_files_leaves_nothing_half_made(site: Fla
     assert response.status_code == 500
     with site.app_context():
         assert db.session.query(Submission).count() == 0 and db.session.query(SubmissionFile).count() == 0
-    assert stored_blobs(site) == [] and [r["code"] for r in _refusals(site)] == ["file.not_pdf"]
+    assert stored_blobs(site) == [] and [r["code"] for r in refusals(site)] == ["file.not_pdf"]
