@@ -21,6 +21,7 @@ import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from intake.fieldtypes import STATES
+from intake.rules import PRINTED_VALUES
 from intake.services import (
     DECISIONS,
     FIELD_TYPES,
@@ -309,6 +310,8 @@ class KindSchema(_Strict):
     title = WordsField(required=True)
     text_any = _texts()
     text_all = _texts()
+    shows = fields.List(fields.String(validate=validate.OneOf(
+        sorted(PRINTED_VALUES), error="name a value it prints: {choices}")))
     max_age_days = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1))
 
 
@@ -910,7 +913,8 @@ def _name(where: tuple[Any, ...], i: int) -> Any:
 def _kinds(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, DocumentKind]:
     return {
         kind_id: DocumentKind(id=kind_id, title=spec["title"], text_any=tuple(spec.get("text_any", ())),
-                              text_all=tuple(spec.get("text_all", ())), max_age_days=spec.get("max_age_days"),
+                              text_all=tuple(spec.get("text_all", ())), shows=tuple(spec.get("shows", ())),
+                              max_age_days=spec.get("max_age_days"),
                               overrides_age="max_age_days" in spec)
         for kind_id, spec in raw.items()
     }

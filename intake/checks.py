@@ -19,7 +19,7 @@ from intake import identity, ocr, rules
 from intake.errors import FileProblemError, PacketTooLargeError, TooManyFilesError, UsageError
 from intake.fieldtypes import STATES, Coded, default_join, form_schema, is_filled, mask
 from intake.files import Limits, Source, Upload
-from intake.messages import TEXTS, render
+from intake.messages import TEXTS, mail_variant, render
 from intake.pdf import PdfForm, problem_from_error, read_form
 from intake.report import (
     DocumentStatus,
@@ -478,8 +478,7 @@ class _Run:
     def _matching_kind(self, spec: DocumentSpec, folded: str) -> DocumentKind | None:
         for kind_id in spec.any_of:
             kind = self.service.kinds[kind_id]
-            if (not kind.text_any or _any_in(kind.text_any, folded)) and all(
-                    rules.fold(t) in folded for t in kind.text_all) and (kind.text_any or kind.text_all):
+            if _is_kind(kind, folded):
                 return kind
         return None
 
@@ -679,7 +678,8 @@ class _Run:
 
     def _some_kind(self, folded: str) -> bool:
         """Does the text show it is some known kind of document (a bill, a certificate...)?"""
-        return any(kind.text_any and _any_in(kind.text_any, folded) for kind in self.service.kinds.values())
+        return any(kind.text_any and _any_in(kind.text_any, folded) and _prints(kind, folded)
+                   for kind in self.service.kinds.values())
 
     def _expected(self, spec: DocumentSpec) -> Words:
         """What the item takes, as it reads in a sentence: "a utility bill, a bank statement or a lease"."""
@@ -765,6 +765,17 @@ _FORM_WORDS = Words("a form to fill in", "un formulario para llenar")
 _FILLABLE_FIELDS = 10
 
 
+def _is_kind(kind: DocumentKind, folded: str) -> bool:
+    """Does this (folded) text show every mark of the kind: one of its words if it lists any, all
+    of its words that must be there, and every value it must print?"""
+    return bool(kind.text_any or kind.text_all) and (not kind.text_any or _any_in(kind.text_any, folded)) and all(
+        rules.fold(t) in folded for t in kind.text_all) and _prints(kind, folded)
+
+
+def _prints(kind: DocumentKind, folded: str) -> bool:
+    return all(rules.shows(folded, value) for value in kind.shows)
+
+
 def _fillable(file: _File) -> bool:
     return file.form is not None and sum(
         f.kind.value not in ("signature", "button") for f in file.form.fields) >= _FILLABLE_FIELDS
@@ -817,12 +828,12 @@ def _not_used(problem: Problem, used: str) -> Problem:
 def _by_mail(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
     """Advice worded for a service sent by mail (``visit.mode: mail``): "send it with your papers",
     never "bring it to your visit". The wording is a ``variant`` (``mail``, or ``shown_mail`` after
-    ``shown``), so the report's codes stay the same."""
+    ``shown``), chosen by :func:`intake.messages.mail_variant`, so the report's codes stay the same."""
     out = []
     for problem in problems:
         variant = problem.params.get("variant")
-        mailed = f"{variant}_mail" if variant else "mail"
-        if f"{problem.code}:{mailed}" in TEXTS:
+        mailed = mail_variant(problem.code, variant)
+        if mailed != variant:
             problem = replace(problem, params={**problem.params, "variant": mailed})
         out.append(problem)
     return tuple(out)

@@ -20,7 +20,7 @@ import yaml
 
 from intake import identity
 from intake.fields import FieldKind, FormField
-from intake.files import Source, Upload
+from intake.files import Limits, Source, Upload
 from intake.pdf import PdfForm, read_form
 
 # Order matters: the first pattern that matches the tooltip (or the name) wins.
@@ -71,10 +71,14 @@ class _Entry:
     note: str
 
 
-def scaffold(source: Source | Upload, *, service_id: str | None = None) -> str:
-    """A draft service file (YAML text) for one blank fillable form."""
+def scaffold(source: Source | Upload, *, service_id: str | None = None, limits: Limits | None = None) -> str:
+    """A draft service file (YAML text) for one blank fillable form, read within ``limits``.
+
+    This reads the file in the caller's process; for a file from someone you do not trust,
+    :meth:`intake.sandbox.Sandbox.scaffold` makes the same draft in a capped worker.
+    """
     upload = Upload.from_source(source)
-    form = read_form(upload)
+    form = read_form(upload, limits=limits)
     stem = Path(upload.name).stem
     service = service_id or _slug(stem, sep="-") or "new-service"
     form_id = _identifier(_slug(stem)) or "form"

@@ -114,19 +114,37 @@ TEXTS: Mapping[str, str] = {
         "This form has two boxes with the same name ({field}), so we cannot tell which answer is the "
         "right one. Check both boxes show the same answer, or bring the form to the office."
     ),
+    "field.ambiguous:mail": N_(
+        "This form has two boxes with the same name ({field}), so we cannot tell which answer is the "
+        "right one. Check both boxes show the same answer, or send a printed copy of the form with your "
+        "papers."
+    ),
     "field.choice": N_("Choose one of the allowed answers in “{field}”: {choices}."),
     "field.encoding": N_(
         "We could not read the letters in one box ({field}). Type the answer again in that box and save "
         "the form, or bring the form to the office."
     ),
+    "field.encoding:mail": N_(
+        "We could not read the letters in one box ({field}). Type the answer again in that box and save "
+        "the form, or send a printed copy of the form with your papers."
+    ),
     "field.encoding:hidden": N_(
         "The answer in “{field}” has hidden characters that can change how it looks. Type the answer "
         "again in that box and save the form, or bring the form to the office."
+    ),
+    "field.encoding:hidden_mail": N_(
+        "The answer in “{field}” has hidden characters that can change how it looks. Type the answer "
+        "again in that box and save the form, or send a printed copy of the form with your papers."
     ),
     "field.encoding:mixed_scripts": N_(
         "The answer in “{field}” mixes letters from two alphabets that look alike, such as a Latin “o” "
         "and a Cyrillic “о”. Type the answer again in that box and save the form, or bring the form to "
         "the office."
+    ),
+    "field.encoding:mixed_scripts_mail": N_(
+        "The answer in “{field}” mixes letters from two alphabets that look alike, such as a Latin “o” "
+        "and a Cyrillic “о”. Type the answer again in that box and save the form, or send a printed copy "
+        "of the form with your papers."
     ),
     "field.format": N_("The answer in “{field}” is not in the form we expect. Check it and try again."),
     "field.format:date": N_("Write the date in “{field}” like this: {example}."),
@@ -171,9 +189,17 @@ TEXTS: Mapping[str, str] = {
         "Part of this form could not be read. Open it in Adobe Acrobat Reader, save it again and upload "
         "it, or bring a printed copy to the office."
     ),
+    "field.xfa_unreadable:mail": N_(
+        "Part of this form could not be read. Open it in Adobe Acrobat Reader, save it again and upload "
+        "it, or send a printed copy with your papers."
+    ),
     "file.damaged": N_(
         "This file is damaged and we could not open it. Download the form again, fill it in and upload "
         "the new copy, or bring a printed copy to the office."
+    ),
+    "file.damaged:mail": N_(
+        "This file is damaged and we could not open it. Download the form again, fill it in and upload "
+        "the new copy, or send a printed copy with your papers."
     ),
     "file.damaged:document": N_(
         "This file is damaged and we could not open it. Save or scan the document again and upload the "
@@ -192,17 +218,34 @@ TEXTS: Mapping[str, str] = {
         "This file is locked with a password, so we cannot read it. Save a copy without the password "
         "(print it to a new PDF) and upload that copy, or bring a printed copy to the office."
     ),
+    "file.encrypted:mail": N_(
+        "This file is locked with a password, so we cannot read it. Save a copy without the password "
+        "(print it to a new PDF) and upload that copy, or send a printed copy with your papers."
+    ),
     "file.no_fields": N_(
         "This PDF has no boxes to fill in, so we can only read its printed text. If it is a form, "
         "download the fillable version and fill it in, or bring a printed copy to the office."
+    ),
+    "file.no_fields:mail": N_(
+        "This PDF has no boxes to fill in, so we can only read its printed text. If it is a form, "
+        "download the fillable version and fill it in, or send a printed copy with your papers."
     ),
     "file.not_pdf": N_(
         "This file is not a PDF, so we cannot read it. Upload the form as a PDF file, or bring a printed "
         "copy to the office."
     ),
+    "file.not_pdf:mail": N_(
+        "This file is not a PDF, so we cannot read it. Upload the form as a PDF file, or send a printed "
+        "copy with your papers."
+    ),
     "file.page_too_large": N_(
         "A page in this file is bigger than any paper we can take (the most is {limit} inches on a side). "
         "Print or save it again on letter or A4 pages and upload that copy, or bring it to the office."
+    ),
+    "file.page_too_large:mail": N_(
+        "A page in this file is bigger than any paper we can take (the most is {limit} inches on a "
+        "side). Print or save it again on letter or A4 pages and upload that copy, or send a printed "
+        "copy with your papers."
     ),
     "file.repaired": N_(
         "This file was slightly damaged. We repaired it and read it, but some answers may be missing. "
@@ -213,64 +256,129 @@ TEXTS: Mapping[str, str] = {
         "supporting document. For a form, fill in the fillable PDF instead, or bring the paper form to "
         "the office."
     ),
+    "file.scanned:mail": N_(
+        "This file is a scan or a photo, so we cannot read the answers in it. That is fine for a "
+        "supporting document. For a form, fill in the fillable PDF instead, or send the paper form with "
+        "your other papers."
+    ),
     "file.too_complex": N_(
         "This file is too complex for us to check safely. Save it again as a simple PDF (print it to a "
         "new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:mail": N_(
+        "This file is too complex for us to check safely. Save it again as a simple PDF (print it to a "
+        "new PDF) and upload that copy, or send a printed copy with your papers."
     ),
     "file.too_complex:actions": N_(
         "This file has more links, bookmarks and actions than we can check (the limit is {limit}). Save "
         "it again as a new PDF (print it to a new PDF) and upload that copy, or bring a printed copy to "
         "the office."
     ),
+    "file.too_complex:actions_mail": N_(
+        "This file has more links, bookmarks and actions than we can check (the limit is {limit}). Save "
+        "it again as a new PDF (print it to a new PDF) and upload that copy, or send a printed copy with "
+        "your papers."
+    ),
     "file.too_complex:font": N_(
         "A font in this file is built in a way we cannot check safely. Save it again as a new PDF (print "
         "it to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:font_mail": N_(
+        "A font in this file is built in a way we cannot check safely. Save it again as a new PDF (print "
+        "it to a new PDF) and upload that copy, or send a printed copy with your papers."
     ),
     "file.too_complex:drawing": N_(
         "The pages of this file are drawn in a way that would take us far too long to read: parts of "
         "a page are drawn again and again, inside each other. Save it again as a new PDF (print it to a "
         "new PDF) and upload that copy, or bring a printed copy to the office."
     ),
+    "file.too_complex:drawing_mail": N_(
+        "The pages of this file are drawn in a way that would take us far too long to read: parts of a "
+        "page are drawn again and again, inside each other. Save it again as a new PDF (print it to a "
+        "new PDF) and upload that copy, or send a printed copy with your papers."
+    ),
     "file.too_complex:fields": N_(
         "This form has more boxes to fill in than we can check (the limit is {limit}). Check that you "
         "uploaded the right form, or bring a printed copy to the office."
+    ),
+    "file.too_complex:fields_mail": N_(
+        "This form has more boxes to fill in than we can check (the limit is {limit}). Check that you "
+        "uploaded the right form, or send a printed copy with your papers."
     ),
     "file.too_complex:image": N_(
         "A picture in this file is too big for us to check ({megapixels} million pixels; the limit is "
         "{limit} million). Scan it again at a lower resolution and upload the new copy, or bring it to "
         "the office."
     ),
+    "file.too_complex:image_mail": N_(
+        "A picture in this file is too big for us to check ({megapixels} million pixels; the limit is "
+        "{limit} million). Scan it again at a lower resolution and upload the new copy, or send a "
+        "printed copy with your papers."
+    ),
     "file.too_complex:memory": N_(
         "This file needs more memory to read than we can give it. Save it again as a new PDF (print it "
         "to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:memory_mail": N_(
+        "This file needs more memory to read than we can give it. Save it again as a new PDF (print it "
+        "to a new PDF) and upload that copy, or send a printed copy with your papers."
     ),
     "file.too_complex:objects": N_(
         "This file is made of more parts than we can check (the limit is {limit}). Save it again as a new "
         "PDF (print it to a new PDF) and upload that copy, or bring a printed copy to the office."
     ),
+    "file.too_complex:objects_mail": N_(
+        "This file is made of more parts than we can check (the limit is {limit}). Save it again as a "
+        "new PDF (print it to a new PDF) and upload that copy, or send a printed copy with your papers."
+    ),
     "file.too_complex:options": N_(
         "The lists to choose from in this form have more choices than we can check (the limit is "
         "{limit}). Check that you uploaded the right form, or bring a printed copy to the office."
+    ),
+    "file.too_complex:options_mail": N_(
+        "The lists to choose from in this form have more choices than we can check (the limit is "
+        "{limit}). Check that you uploaded the right form, or send a printed copy with your papers."
     ),
     "file.too_complex:stream": N_(
         "Part of this file becomes too big when we unpack it (more than {limit_mb} MB). Save it again as "
         "a new PDF (print it to a new PDF) and upload that copy, or bring a printed copy to the office."
     ),
+    "file.too_complex:stream_mail": N_(
+        "Part of this file becomes too big when we unpack it (more than {limit_mb} MB). Save it again as "
+        "a new PDF (print it to a new PDF) and upload that copy, or send a printed copy with your "
+        "papers."
+    ),
     "file.too_complex:time": N_(
         "This file took too long to read (more than {seconds} seconds). Save it again as a new PDF (print "
         "it to a new PDF) and upload that copy, or bring a printed copy to the office."
+    ),
+    "file.too_complex:time_mail": N_(
+        "This file took too long to read (more than {seconds} seconds). Save it again as a new PDF "
+        "(print it to a new PDF) and upload that copy, or send a printed copy with your papers."
     ),
     "file.too_large": N_(
         "This file is too big to upload ({size_mb} MB; the limit is {limit_mb} MB). Upload a smaller "
         "copy, for example a scan at a lower resolution, or bring it to the office."
     ),
+    "file.too_large:mail": N_(
+        "This file is too big to upload ({size_mb} MB; the limit is {limit_mb} MB). Upload a smaller "
+        "copy, for example a scan at a lower resolution, or send a printed copy with your papers."
+    ),
     "file.too_many_pages": N_(
         "This file has too many pages ({pages}; the limit is {limit}). Upload only the pages we ask for, "
         "or bring the full document to the office."
     ),
+    "file.too_many_pages:mail": N_(
+        "This file has too many pages ({pages}; the limit is {limit}). Upload only the pages we ask for, "
+        "or send the full document on paper with your papers."
+    ),
     "file.too_many_pages:over": N_(
         "This file has more than {limit} pages, the most we can check. Upload only the pages we ask for, "
         "or bring the full document to the office."
+    ),
+    "file.too_many_pages:over_mail": N_(
+        "This file has more than {limit} pages, the most we can check. Upload only the pages we ask for, "
+        "or send the full document on paper with your papers."
     ),
     "file.same_file": N_("You sent this file twice. We used it once, so there is nothing more to do."),
     "file.unrecognised": N_(
@@ -293,13 +401,25 @@ TEXTS: Mapping[str, str] = {
         "This file contains a part that could start a program on a computer, so we cannot accept it. "
         "Print it to a new PDF and upload that copy, or bring a printed copy to the office."
     ),
+    "file.unsafe:launch_mail": N_(
+        "This file contains a part that could start a program on a computer, so we cannot accept it. "
+        "Print it to a new PDF and upload that copy, or send a printed copy with your papers."
+    ),
     "file.wrong_type": N_(
         "This file is a {kind} picture, but we need a PDF here. Upload the form as a PDF file, or bring a"
         " printed copy to the office."
     ),
+    "file.wrong_type:mail": N_(
+        "This file is a {kind} picture, but we need a PDF here. Upload the form as a PDF file, or send a "
+        "printed copy with your papers."
+    ),
     "file.xfa_only": N_(
         "This form only works in Adobe Acrobat Reader. Open it there to fill it in and save it, then "
         "upload it again, or bring a printed copy to the office."
+    ),
+    "file.xfa_only:mail": N_(
+        "This form only works in Adobe Acrobat Reader. Open it there to fill it in and save it, then "
+        "upload it again, or send a printed copy with your papers."
     ),
     "form.missing": N_("Add {item}. It is part of this application."),
     "form.outdated": N_(
@@ -390,6 +510,17 @@ def render(code: str, lang: str = "en", **params: Any) -> str:
     key = f"{code}:{variant}" if variant and f"{code}:{variant}" in TEXTS else code
     template = text(key, lang)
     return string.Formatter().vformat(template, (), _Blank(_fitted(template, _display(params))))
+
+
+def mail_variant(code: str, variant: str | None = None) -> str | None:
+    """The variant that words ``code`` for a service sent by mail (``visit.mode: mail``): "send
+    it with your papers", never "bring it to your visit" or "to the office". It is ``mail`` for
+    the plain wording and ``<variant>_mail`` for a variant (a variant with no text of its own is
+    the plain wording); ``variant`` itself when the text has no mail wording, as it speaks of no
+    visit. Asking again gives the same answer."""
+    worded = variant if variant and f"{code}:{variant}" in TEXTS else None
+    mailed = f"{worded}_mail" if worded else "mail"
+    return mailed if f"{code}:{mailed}" in TEXTS else variant
 
 
 def _display(params: Mapping[str, Any]) -> dict[str, Any]:

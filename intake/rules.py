@@ -100,6 +100,19 @@ def broken_rules(rule: Rule, raw: Mapping[str, Any], clean: Mapping[str, Any]) -
     return []
 
 
+PRINTED_VALUES = {
+    # A whole Social Security number, as the card prints it (123-45-6789, or spaced); one hidden
+    # as XXX-XX-6789 or run into other digits is not one.
+    "ssn": re.compile(r"(?<![\d-])\d{3}([-\u2013\u2014 ])\d{2}\1\d{4}(?![\d-])"),
+}
+"""What a document kind's ``shows`` may name: a value whose printed shape marks the document."""
+
+
+def shows(text: str, value: str) -> bool:
+    """Is a value of this kind (a key of :data:`PRINTED_VALUES`) printed in ``text``?"""
+    return PRINTED_VALUES[value].search(text) is not None
+
+
 def newest_date(text: str, today: dt.date) -> dt.date | None:
     """The most recent plausible date printed in a document (never one after ``today``)."""
     found = newest_dated(text, today)

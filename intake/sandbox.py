@@ -13,7 +13,8 @@ nothing from the caller's ``__main__``; what it sends back is unpickled with a w
 the library's own result classes, so even a subverted worker cannot run code here.
 
 The same worker draws pictures of pages for clerks (:meth:`Sandbox.render`, a request
-tagged ``"render"``), so pdfium never reads an upload in the caller's process either.
+tagged ``"render"``), so pdfium never reads an upload in the caller's process either, and
+drafts a service file from a blank form someone uploaded (:meth:`Sandbox.scaffold`).
 """
 
 from __future__ import annotations
@@ -208,6 +209,22 @@ class Sandbox:
         _, code, text, params = reply
         raise _error_for(code)(text, **params)
 
+    def scaffold(self, upload: Upload, *, service_id: str | None = None) -> str:
+        """The draft service file :func:`intake.scaffold` makes of a blank form, made in the
+        worker; or raise the FileProblemError the file deserves (``file.too_complex`` when it
+        ran out of time or memory there)."""
+        with self._lock:
+            reply, late = self._exchange(("scaffold", (upload.name, upload.data, service_id)), self.wall_seconds)
+        if reply is None:
+            if late:
+                raise TooComplexError("the form took too long to read", variant="time",
+                                      seconds=round(self.wall_seconds, 1))
+            raise TooComplexError("the form took too much memory or time to read")
+        if reply[0] == "ok" and isinstance(reply[1], str):
+            return reply[1]
+        _, code, text, params = reply
+        raise _error_for(code)(text, **params)
+
     def _exchange(self, message: Any, seconds: float) -> tuple[Any, bool]:
         """Send one request and wait ``seconds`` at most for its reply. Returns the reply, or
         None (and a fresh worker) when the worker did not answer, with whether time ran out.
@@ -284,6 +301,9 @@ def _worker(settings: str) -> None:
         if len(message) == 2 and message[0] == "picture":
             _send(replies, _picture(message[1], file_limits))
             continue
+        if len(message) == 2 and message[0] == "scaffold":
+            _send(replies, _scaffold(message[1], file_limits))
+            continue
         if len(message) == 2 and message[0] == "ocr":
             # Decoding and straightening cost the worker a little per page; the engine's own runs
             # inherit this soft cap as a fresh allowance of their own.
@@ -337,6 +357,20 @@ def _picture(request: tuple[bytes, int], file_limits: Limits) -> tuple[Any, ...]
                                                 if isinstance(v, int | float | str)})
     except MemoryError:
         return ("refused", TooComplexError.code, "the picture needs too much memory to draw", {"variant": "memory"})
+
+
+def _scaffold(request: tuple[str, bytes, str | None], file_limits: Limits) -> tuple[Any, ...]:
+    """A draft service file made in the worker: ("ok", yaml text) or ("refused", ...)."""
+    from intake.drafts import scaffold
+
+    name, data, service_id = request
+    try:
+        return ("ok", scaffold(Upload(name, data), service_id=service_id, limits=file_limits))
+    except IntakeError as exc:
+        return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()
+                                                if isinstance(v, int | float | str)})
+    except MemoryError:
+        return ("refused", TooComplexError.code, "the form needs too much memory to read", {"variant": "memory"})
 
 
 def _ocr(request: tuple[str, bytes, tuple[int, ...] | None], file_limits: Limits) -> tuple[Any, ...]:

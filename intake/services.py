@@ -141,6 +141,8 @@ class DocumentKind:
     title: Words
     text_any: tuple[str, ...] = ()
     text_all: tuple[str, ...] = ()
+    shows: tuple[str, ...] = ()
+    """Values it must print in full (names from ``intake.rules.PRINTED_VALUES``: ``ssn``)."""
     max_age_days: int | None = None
     overrides_age: bool = False
 

@@ -1,6 +1,6 @@
 """The one seam between the web service and the checker: every upload parsed in a sandboxed
 worker process (``INTAKE_ISOLATE``, on unless turned off), in this process's request or in a
-check worker (``web.tasks``).
+check worker (``web.tasks``); the studio's drafts of uploaded blank forms too.
 
 Services come from ``web.catalogue``: the configured folder, with the versions published in
 the studio over it. Each process keeps a small pool of
@@ -127,6 +127,17 @@ def _file_limits(app: Flask) -> intake.Limits:
                          max_packet_files=int(config["MAX_SUBMISSION_FILES"]),
                          max_packet_bytes=int(config["MAX_SUBMISSION_MB"]) * 2**20,
                          max_parse_seconds=float(config["PARSE_SECONDS"]))
+
+
+def scaffold(upload: intake.Upload, *, service_id: str | None = None) -> str:
+    """The draft service file of a blank form an admin uploaded (``intake.scaffold``), made in
+    one of this app's sandbox workers under the parse caps, as every upload is read; raises the
+    ``FileProblemError`` the file deserves (``file.too_complex`` past a cap)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config["ISOLATE"]:
+        return intake.scaffold(upload, service_id=service_id, limits=_file_limits(app))
+    with _pool(app).borrow() as sandbox:
+        return sandbox.scaffold(upload, service_id=service_id)
 
 
 def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]],

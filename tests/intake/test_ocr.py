@@ -148,6 +148,14 @@ def test_an_id_card_photographed_on_its_side_is_read_and_placed(cache: ocr.Cache
     assert "id_sideways.jpg" in document(report, "photo_id").files
 
 
+def test_a_picture_of_a_social_security_card_is_placed_under_its_item(cache: ocr.Cache) -> None:
+    """The card prints few words: "Social Security", the whole number and the name are enough."""
+    report = check("ny-driver-licence", [SYNTHETIC / "ssn_card.png"], cache)
+    card = document(report, "id_ssn_card")
+    assert card.files == ("ssn_card.png",) and card.status == "provided"
+    assert "document.unreadable" not in codes(card.problems) and not report.unrecognised_files
+
+
 def test_an_iphone_photo_in_heic_is_read_like_a_jpeg(pictures: dict[str, bytes], cache: ocr.Cache) -> None:
     upload = Upload("bill.heic", pictures["bill.heic"])
     assert upload.kind == "heic"

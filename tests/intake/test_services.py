@@ -69,6 +69,14 @@ def test_a_wrong_field_type_names_file_line_path_and_the_choices(service_file: C
     assert "date" in mistake and "signature" in mistake
 
 
+def test_a_kind_may_ask_for_a_whole_number_it_prints_and_only_one_we_know(
+        service_file: Callable[[str], Path]) -> None:
+    card = VALID.replace("text_any: [amount due]", "text_any: [social security]\n    shows: [ssn]")
+    assert intake.load_service(service_file(card)).kinds["bill"].shows == ("ssn",)
+    (mistake,) = _mistakes(service_file(card.replace("shows: [ssn]", "shows: [phone]")))
+    assert "document_kinds › bill › shows" in mistake and "name a value it prints: ssn" in mistake
+
+
 def test_an_unknown_key_is_refused_with_a_spelling_hint(service_file: Callable[[str], Path]) -> None:
     (mistake,) = _mistakes(service_file(VALID.replace("required: true}", "requird: true}")))
     assert "line 9" in mistake and "'requird' is not a key we know here; did you mean required?" in mistake

@@ -150,6 +150,45 @@ def test_a_maine_bill_is_not_proof_of_living_in_new_york_and_earns_no_points(cor
     assert next(d for d in fine.documents if d.id == "proof_of_residence").status == "provided"
 
 
+# What the front of a real Social Security card prints (the number a published specimen one).
+SSN_CARD_FRONT = "SOCIAL SECURITY\n078-05-1120\nTHIS NUMBER HAS BEEN ESTABLISHED FOR\nAISHA RAHMAN-OKAFOR\nSIGNATURE"
+
+
+def _status(report: intake.Report, item: str) -> intake.DocumentStatus:
+    return next(d for d in report.documents if d.id == item)
+
+
+def test_a_social_security_card_is_known_by_its_words_and_its_whole_number() -> None:
+    card = intake.Upload("card.pdf", text_pdf([SSN_CARD_FRONT]))
+    given = _status(_check("ny-driver-licence", [("id_ssn_card", card)]), "id_ssn_card")
+    assert given.status == "provided" and not given.problems
+    sorted_out = _check("ny-driver-licence", [card])
+    assert _status(sorted_out, "id_ssn_card").files == ("card.pdf",) and not sorted_out.unrecognised_files
+    # A card as plain as a sample one, without the sentence over the seal, is still one.
+    plain = intake.Upload("plain.pdf", text_pdf(["SOCIAL SECURITY\n078 05 1120\nAISHA RAHMAN-OKAFOR"]))
+    assert _status(_check("ny-driver-licence", [plain]), "id_ssn_card").files == ("plain.pdf",)
+
+
+def test_a_letter_or_pay_stub_that_names_social_security_is_not_taken_for_the_card() -> None:
+    letter = intake.Upload("letter.pdf", text_pdf([
+        "Social Security Administration\nAISHA RAHMAN-OKAFOR\nSocial Security number: XXX-XX-1120\n"
+        "We are writing about your benefits.\nNovember 2, 2026"]))
+    given = _status(_check("ny-driver-licence", [("id_ssn_card", letter)]), "id_ssn_card")
+    assert given.status == "invalid" and [p.code for p in given.problems] == ["document.content"]
+    stub = intake.Upload("stub.pdf", text_pdf([
+        "Bronx Bakery LLC  Earnings statement\nAISHA RAHMAN-OKAFOR  SSN: XXX-XX-1120\nPay date: 11/14/2026\n"
+        "Gross pay 1,240.00\nSocial Security 76.88\nMedicare 17.98\nNet pay 1,011.42"]))
+    report = _check("ny-driver-licence", [stub])
+    assert _status(report, "id_pay_stub").files == ("stub.pdf",)
+    assert _status(report, "id_ssn_card").files == ()
+
+
+def test_a_whole_social_security_number_is_told_from_a_hidden_or_longer_one() -> None:
+    assert rules.shows("078-05-1120", "ssn") and rules.shows("no. 078 05 1120.", "ssn")
+    assert not any(rules.shows(text, "ssn") for text in (
+        "XXX-XX-1120", "***-**-1120", "1078-05-1120", "078-05 1120", "(718) 555-1120", "10457-1120"))
+
+
 def test_the_same_file_twice_is_used_once_and_said_once(corpus: Path) -> None:
     bill = corpus / SYNTHETIC / "utility_bill_1.pdf"
     report = _check("passport-first-time", [("proof_of_address", bill), ("proof_of_address", bill)])

@@ -13,7 +13,7 @@ import pytest
 import intake
 from intake import _servicefile, cli, messages
 from intake.services import ServiceError
-from tests.pdfs import scanned_pdf
+from tests.pdfs import FormBuilder, scanned_pdf
 
 SERVICE = """\
 id: demo
@@ -131,3 +131,61 @@ def test_the_command_line_says_ready_to_send_for_a_service_sent_by_mail(
     cli.main(["check", "--service", str(path), "--no-cache", str(form)])
     out = capsys.readouterr().out
     assert "Ready to send" in out and not VISIT_WORDS.search(out)
+
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+SENDS_TO_AN_OFFICE = {
+    "en": re.compile(r"\b(visits?|visiting|office|offices|in person|bring|brings|bringing)\b", re.IGNORECASE),
+    "es": re.compile(r"\b(visitas?|citas?|oficinas?|en persona|tr[aá]ig[ao]\w*|ll[eé]ve\w*)\b", re.IGNORECASE),
+}
+"""What a service sent by mail must never tell the citizen: to come to an office, visit or bring."""
+
+
+def _as_mailed(key: str) -> str:
+    """The catalogue key a service sent by mail shows in place of ``key``, chosen the checker's way."""
+    code, _, variant = key.partition(":")
+    mailed = messages.mail_variant(code, variant or None)
+    return f"{code}:{mailed}" if mailed and f"{code}:{mailed}" in messages.TEXTS else code
+
+
+def test_no_message_of_the_catalogue_sends_a_citizen_of_a_service_sent_by_mail_to_an_office() -> None:
+    wrong = [(key, _as_mailed(key), lang) for key in messages.TEXTS for lang in messages.LANGUAGES
+             if SENDS_TO_AN_OFFICE[lang].search(messages.render(_as_mailed(key), lang))]
+    assert not wrong, wrong
+
+
+def test_every_mail_wording_keeps_the_placeholders_of_the_wording_it_replaces() -> None:
+    for key in messages.TEXTS:
+        assert messages.placeholders(messages.text(_as_mailed(key))) == messages.placeholders(messages.text(key)), key
+
+
+def test_the_mail_wording_is_chosen_once_and_only_where_it_exists() -> None:
+    assert messages.mail_variant("file.encrypted") == "mail"
+    assert messages.mail_variant("file.too_complex", "font") == "font_mail"
+    assert messages.mail_variant("file.too_complex", "font_mail") == "font_mail"
+    assert messages.mail_variant("file.too_complex", "not_a_wording") == "mail", "an unknown variant reads as plain"
+    assert messages.mail_variant("field.format", "email") == "email", "no visit, so no mail wording"
+    assert messages.mail_variant("file.damaged", "document") == "document_mail"
+
+
+def _locked_form() -> bytes:
+    return FormBuilder().add_text("APPLICANT_NAME_FIRST", "Ana").encrypt("secret", "owner").build()
+
+
+def test_a_locked_file_for_il_child_care_asks_for_a_printed_copy_with_the_papers() -> None:
+    service = intake.load_service(SCHEMAS / "il-child-care.yaml")
+    report = intake.check(service, [("ccap", _locked_form())], today=dt.date(2026, 11, 22))
+    (locked,) = [p for p in report.problems if p.code == "file.encrypted"]
+    assert locked.params["variant"] == "mail"
+    assert "send a printed copy with your papers" in locked.message("en")
+    for lang in messages.LANGUAGES:
+        assert not SENDS_TO_AN_OFFICE[lang].search(locked.message(lang)), lang
+
+
+def test_the_same_locked_file_for_a_service_one_visits_asks_to_bring_a_printed_copy_to_the_office() -> None:
+    service = intake.load_service(SCHEMAS / "social-security-card.yaml")
+    form = service.forms[0].id
+    report = intake.check(service, [(form, _locked_form())], today=dt.date(2026, 11, 22))
+    (locked,) = [p for p in report.problems if p.code == "file.encrypted"]
+    assert "variant" not in locked.params
+    assert "bring a printed copy to the office" in locked.message("en")

@@ -143,7 +143,11 @@ def test_rules_are_written_from_the_form_and_a_wrong_one_is_marked_where_it_is(
     assert added.find("p", class_="field-error") is None
     with app.app_context():
         text = db.session.get(ServiceDraft, NAME_CHANGE).yaml_text
-        assert f"- {fields[0]}" in text and "at_least_one_of" in text
+        import yaml
+
+        rules = yaml.safe_load(text)["forms"][0]["rules"]
+        assert {"at_least_one_of": [fields[0], fields[1]]} in rules
+        assert f"{{at_least_one_of: [{fields[0]}, {fields[1]}]}}" in text, "written on one line, as the seeds are"
 
     data = _form(page) | {"r-0-new-kind": "equal", "r-0-new-fields": f"{fields[0]} no_such_field"}
     page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
@@ -301,3 +305,61 @@ def test_a_file_that_is_not_a_fillable_form_or_a_name_taken_is_refused_with_what
     assert f"There is already a service called {NAME_CHANGE}" in taken.get_text()
     with app.app_context():
         assert db.session.query(ServiceDraft).count() == 0
+
+
+def _comments(text: str) -> list[str]:
+    """Every comment of a YAML text, as written (a ``#`` inside quotes is not one here)."""
+    return [line.split("#", 1)[1].strip() for line in text.splitlines()
+            if "#" in line and not line.split("#", 1)[0].count('"') % 2]
+
+
+def test_an_edited_seed_keeps_its_comments_in_the_version_published(app: Flask, staff: dict[str, str]) -> None:
+    with app.app_context():
+        from web.studio import versions
+
+        seed = versions.seed_text(NAME_CHANGE)
+    assert seed is not None and len(_comments(seed)) >= 4
+    admin, page = _draft_of_seed(app)
+    data = _form(page) | {"title_en": "Change your name (comments kept)", "title_es": "Cambiar su nombre"}
+    field_type = next(key for key, value in data.items()
+                      if key.startswith("f-0-") and key.endswith("-type") and value == "text")
+    data[field_type] = "email"
+    admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    with app.app_context():
+        edited = db.session.get(ServiceDraft, NAME_CHANGE).yaml_text
+    assert "Change your name (comments kept)" in edited
+    field_id = field_type.removeprefix("f-0-").removesuffix("-type")
+    assert f"{field_id}: {{" in edited and "type: email" in edited.split(f"{field_id}: {{", 1)[1].split("\n", 1)[0]
+    data[field_type] = "text"  # the edit back, so the version publishes
+    admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    _publish(admin, NAME_CHANGE, "2026-12-03-comments")
+    with app.app_context():
+        published = db.session.query(ServiceVersion).one().yaml_text
+    assert _comments(published) == _comments(seed)
+    assert published.startswith("# Adult name change petition"), "the opening comment stays first"
+    assert "title: {en: Change your name (comments kept), es: Cambiar su nombre}" in published
+
+
+def test_a_removed_field_takes_its_own_comment_and_leaves_the_others() -> None:
+    from web.studio import editor
+
+    text = ("# A form with three boxes.\n"
+            "id: three-boxes\n"
+            'version: "1"\n'
+            "title: {en: Three boxes, es: Tres casillas}  # the title people see\n"
+            "forms:\n"
+            "  - id: form\n"
+            "    title: {en: Form, es: Formulario}\n"
+            "    fields:\n"
+            "      first: {source: First, type: text}  # page 1: first box\n"
+            "      second: {source: Second, type: text}  # page 1: second box\n"
+            "      # The last box is for the clerk.\n"
+            "      third: {source: Third, type: text}  # page 2: third box\n")
+    page = editor.view("three-boxes", text, {})
+    answers = {f"{row.key}-type": row.type for row in page.forms[0].fields} | {"f-0-second-remove": "1"}
+    edited = editor.apply(text, answers, {})
+    assert "second" not in edited and "second box" not in edited
+    assert _comments(edited) == ["A form with three boxes.", "the title people see", "page 1: first box",
+                                 "The last box is for the clerk.", "page 2: third box"]
+    assert editor.apply(text, {f"{row.key}-type": row.type for row in page.forms[0].fields}, {}) == text, \
+        "a save that changes nothing leaves the text as it was written"

@@ -155,7 +155,7 @@ def add_files(reference: str, **_form: Any) -> ResponseReturnValue:
     replace = {item for item in request.form.getlist("replace") if item in service.items}
     refused = incoming.refused
     kept = packets.without(incoming, refused)
-    too_much = packets.over_total(submission, kept, replace)
+    too_much = packets.over_total(submission, service, kept, replace)
     if too_much:
         uploads.refuse(service, [*refused, *too_much], submission)
     if checkqueue.enabled():

@@ -396,7 +396,8 @@ def contact_details(reference: str) -> WerkzeugResponse | tuple[str, int]:
         return redirect(url_for("citizen.result", reference=reference) + "#contact", 303)
     details, wrong = contact.parse(request.form)
     if details is None and not wrong:
-        wrong = [("email", _("Write your email address or the date of your visit."))]
+        wrong = [("email", _("Write your email address.") if service.visit.by_mail
+                  else _("Write your email address or the date of your visit."))]
     if wrong:
         return _result_page(submission, service, reference, errors=wrong, contact_values=request.form), 422
     contact.apply(submission, details, g.lang)
@@ -458,7 +459,7 @@ def add_files(reference: str) -> WerkzeugResponse | tuple[str, int]:
     refused = incoming.refused
     kept = packets.without(incoming, refused)
     if packets.keeps_some(incoming, refused):
-        refused = [*refused, *packets.over_total(submission, kept, replace)]
+        refused = [*refused, *packets.over_total(submission, service, kept, replace)]
     if not packets.keeps_some(incoming, refused):
         packets.refuse(service, refused, submission)
         return again([(r.anchor, r.message) for r in refused], 422)

@@ -11,10 +11,13 @@ bp = Blueprint("clerk", __name__, url_prefix="/clerk", template_folder="../templ
 @bp.app_template_filter("status_label")
 @pass_context
 def _status_label(context: Any, status: str, by_mail: bool | None = None) -> str:
-    """``by_mail`` unless given is the page's: its ``status_by_mail``, or its one service's mode."""
+    """``by_mail`` unless given is the page's: its ``status_by_mail``, or its one service's mode;
+    a page listing services sent by mail beside ones visited says so (``status_mixed``)."""
     from web.clerk.labels import label
 
     if by_mail is None:
+        if context.get("status_mixed"):
+            return label(status, mixed=True)
         visit = getattr(context.get("service"), "visit", None)
         by_mail = bool(context.get("status_by_mail") or getattr(visit, "by_mail", False))
     return label(status, by_mail)

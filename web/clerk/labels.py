@@ -10,6 +10,7 @@ _LABELS = {
     "needs_documents": _l("needs documents"),
     "ready": _l("ready for visit"),
     "ready:mail": _l("ready to send"),
+    "ready:mixed": _l("ready for visit or to send"),
     "rejected": _l("rejected"),
     "complete": _l("complete"),
     "incomplete": _l("incomplete"),
@@ -26,8 +27,10 @@ _LABELS = {
 }
 
 
-def label(status: str, by_mail: bool = False) -> str:
+def label(status: str, by_mail: bool = False, *, mixed: bool = False) -> str:
     """The status in the reader's language; an unknown one is shown as it is, readably. For a
-    service sent by mail (``visit.mode: mail``) "ready" is ready to send, never for a visit."""
-    found = (_LABELS.get(f"{status}:mail") if by_mail else None) or _LABELS.get(status)
+    service sent by mail (``visit.mode: mail``) "ready" is ready to send, never for a visit; for a
+    list that mixes both kinds of service (``mixed``) it names both."""
+    variant = "mixed" if mixed else "mail" if by_mail else None
+    found = (_LABELS.get(f"{status}:{variant}") if variant else None) or _LABELS.get(status)
     return str(found) if found is not None else status.replace("_", " ")

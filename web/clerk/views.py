@@ -138,6 +138,7 @@ def queue() -> str:
     catalogue = jobs.services()
     shown = [sid for sid in visible if sid in catalogue]
     listed = [filters.service] if filters.service in shown else shown
+    modes = {catalogue[sid].visit.by_mail for sid in listed}
     items = {item_id: title.get(g.lang) for sid in listed for item_id, title in _item_titles(catalogue[sid]).items()}
     now = utcnow()
     late = {s.id: days for s, item in rows[:PAGE_SIZE]
@@ -147,7 +148,7 @@ def queue() -> str:
                            filters=filters, args=filters.as_args(), items=items,
                            summaries=queue_filters.summaries([s for s, _i in rows[:PAGE_SIZE]], g.lang),
                            expired=work.expired, age=_age, statuses=STATUSES, display=references.display,
-                           status_by_mail=bool(listed) and all(catalogue[sid].visit.by_mail for sid in listed),
+                           status_by_mail=modes == {True}, status_mixed=len(modes) > 1,
                            late=late, over_target=queue_filters.over_target(query, {
                                sid: catalogue[sid] for sid in shown}, now))
 

@@ -161,10 +161,12 @@ def move(user: StaffUser, submission: Submission, to: str, reason: str | None = 
     item = work_item(submission)
     if not holds(user, item):
         raise Refused(_("Claim the submission before you change it."))
+    service = jobs.services()[submission.service_id]
     if to not in MOVES.get(item.status, ()):
-        raise Refused(_("A submission that is %(now)s cannot go to %(to)s.", now=label(item.status),
-                        to=label(to)))
-    reason_id = check_reason(jobs.services()[submission.service_id], to, reason_id)
+        by_mail = service.visit.by_mail
+        raise Refused(_("A submission that is %(now)s cannot go to %(to)s.", now=label(item.status, by_mail),
+                        to=label(to, by_mail)))
+    reason_id = check_reason(service, to, reason_id)
     if to == "rejected" and not (reason or "").strip() and reason_id is None:
         raise Refused(_("Say why you reject it: the citizen will read the reason."))
     if to == "ready" and waivers.status(submission) != "complete":

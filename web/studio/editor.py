@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from intake.services import FIELD_TYPES, FILE_TYPES
-from web.studio.versions import dump
+from web.studio.versions import dump, flow, remove, round_trip
 
 RULE_KINDS = ("require", "at_least_one_of", "exactly_one_of", "equal", "date_order")
 _MESSAGE = re.compile(r"^[^,]*, line [^,:]+(?:, (?P<trail>[^:]*))?: (?P<text>.*)$", re.DOTALL)
@@ -220,7 +220,7 @@ def apply(text: str, answers: Mapping[str, str], lists: Mapping[str, list[str]])
     """The draft's text with the edit form's answers written in. ``lists`` holds the inputs that
     may repeat (the accepted file types of each document). Text that is not a set of keys is
     given back as it was: the form never writes over what it could not read."""
-    data = _data(text)
+    data = round_trip(text)  # edited in place, so the comments of what is kept stay with it
     if not data:
         return text
     _set_words(data, "title", answers, "title")
@@ -238,7 +238,7 @@ def apply(text: str, answers: Mapping[str, str], lists: Mapping[str, list[str]])
             if f"{key}-type" not in answers:
                 continue
             if answers.get(f"{key}-remove"):
-                del fields[fid]
+                remove(fields, fid)
                 continue
             entry = fields[fid]
             _set_words(entry, "label", answers, f"{key}-label", optional=True)
@@ -259,9 +259,9 @@ def apply(text: str, answers: Mapping[str, str], lists: Mapping[str, list[str]])
         added = _rule({}, answers, f"r-{fi}-new", fields)
         if added:
             kept.append(added)
-        if kept:
+        if kept and kept != rules:
             spec["rules"] = kept
-        else:
+        elif not kept:
             spec.pop("rules", None)
     documents = [d for d in (data.get("documents") or []) if isinstance(d, dict)]
     kept_docs = []
@@ -272,11 +272,12 @@ def apply(text: str, answers: Mapping[str, str], lists: Mapping[str, list[str]])
     added_doc = _document({}, answers, lists, "d-new")
     if added_doc:
         kept_docs.append(added_doc)
-    if kept_docs or "documents" in data:
+    if (kept_docs or "documents" in data) and kept_docs != documents:
         data["documents"] = kept_docs
-    if data == _data(text):
-        return text  # nothing changed: the text stays as written, comments and all
-    return dump(data)
+    written = dump(data)
+    if _data(written) == _data(text):
+        return text  # nothing changed: the text stays as written, to the letter
+    return written
 
 
 def _set_words(target: dict[str, Any], key: str, answers: Mapping[str, str], prefix: str,
@@ -287,7 +288,11 @@ def _set_words(target: dict[str, Any], key: str, answers: Mapping[str, str], pre
     if optional and not en and not es:
         target.pop(key, None)
         return
-    target[key] = {"en": en, "es": es}
+    old = target.get(key)
+    if isinstance(old, dict):  # in place: its layout, its comments and any other language stay
+        old["en"], old["es"] = en, es
+    else:
+        target[key] = flow({"en": en, "es": es})
 
 
 def _names(value: str) -> list[str]:
@@ -309,9 +314,9 @@ def _rule(rule: dict[str, Any], answers: Mapping[str, str], key: str,
         out["when"] = old
     elif when:
         checkbox = isinstance(fields.get(when), dict) and fields[when].get("type") == "checkbox"
-        out["when"] = {"field": when, "is": True} if checkbox else {"field": when, "filled": True}
+        out["when"] = flow({"field": when, "is": True} if checkbox else {"field": when, "filled": True})
     out[kind if kind in RULE_KINDS else "require"] = names
-    return out
+    return rule if out == rule else flow(out)  # an unchanged rule keeps its comments
 
 
 def _document(doc: dict[str, Any], answers: Mapping[str, str], lists: Mapping[str, list[str]],
@@ -324,7 +329,12 @@ def _document(doc: dict[str, Any], answers: Mapping[str, str], lists: Mapping[st
     out = dict(doc)
     given = (answers.get(f"{key}-id") or "").strip()
     out["id"] = given or str(doc.get("id") or "") or _SLUG.sub("_", title_en.lower()).strip("_")[:40] or "document"
-    out["title"] = {"en": title_en, "es": (answers.get(f"{key}-title_es") or "").strip()}
+    title = {"en": title_en, "es": (answers.get(f"{key}-title_es") or "").strip()}
+    old_title = doc.get("title")
+    if isinstance(old_title, dict):
+        old_title.update(title)  # in place: its layout, its comments and any other language stay
+    else:
+        out["title"] = flow(title)
     if "required_when" not in out:
         if answers.get(f"{key}-required"):
             out.pop("required", None)
@@ -351,7 +361,23 @@ def _document(doc: dict[str, Any], answers: Mapping[str, str], lists: Mapping[st
     else:
         out.pop("any_of", None)
     order = ["id", "title", "description", "required", "required_when", "any_of", "text_any", "max_age_days"]
-    return {k: out[k] for k in [*order, *out] if k in out}
+    return _into(doc, {k: out[k] for k in [*order, *out] if k in out})
+
+
+def _into(doc: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` made equal to ``wanted`` in place, new keys where ``wanted`` has them, so the
+    comments on the keys it keeps stay with them."""
+    for gone in [k for k in doc if k not in wanted]:
+        del doc[gone]
+    for position, (k, value) in enumerate(wanted.items()):
+        if k in doc:
+            if doc[k] != value:
+                doc[k] = value
+        elif hasattr(doc, "insert"):
+            doc.insert(position, k, value)
+        else:
+            doc[k] = value
+    return doc
 
 
 def hints_from(draft_text: str) -> dict[str, str]:

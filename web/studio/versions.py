@@ -13,6 +13,7 @@ import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -179,25 +180,77 @@ def publish(service_id: str, user: StaffUser, note: str = "") -> ServiceVersion:
 
 
 def set_version(text: str, version: str) -> str:
-    """The text with its ``version`` key set (the rest as it was, comments too, when the key is
-    on a line of its own)."""
+    """The text with its ``version`` key set (the rest as it was, comments too)."""
     import re
-
-    import yaml
 
     line = re.compile(r"""^version:[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^#\n]*?)[ \t]*(#.*)?$""", re.MULTILINE)
     if len(line.findall(text)) == 1:
         quoted = json.dumps(version, ensure_ascii=False)
         return line.sub(lambda m: f"version: {quoted}" + (f"  {m.group(1)}" if m.group(1) else ""), text)
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
+    data = round_trip(text)
+    if not data:
         return text
     data["version"] = version
     return dump(data)
 
 
+def _yaml() -> Any:
+    """ruamel.yaml in round-trip mode, set to write service files as their authors do: comments,
+    quotes, flow mappings and ``null`` kept, two spaces of indent, dashes indented, no wrapping."""
+    from ruamel.yaml import YAML
+
+    handler = YAML(typ="rt")
+    handler.width = 4096
+    handler.preserve_quotes = True
+    handler.indent(mapping=2, sequence=4, offset=2)
+    handler.representer.add_representer(
+        type(None), lambda writer, _value: writer.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return handler
+
+
+def round_trip(text: str) -> Any:
+    """The draft's keys as a mapping that remembers its comments and layout ({} when the text is
+    not a mapping): edit it in place, then :func:`dump` it. Scalars are written back as they
+    were written, so the lint (``yaml.safe_load``) reads an unedited key as it did before."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = _yaml().load(text)
+    except YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def flow(entries: dict[str, Any]) -> Any:
+    """A new small mapping written on one line, ``{en: ..., es: ...}``, as the service files do."""
+    from ruamel.yaml.comments import CommentedMap
+
+    out = CommentedMap(entries)
+    out.fa.set_flow_style()
+    return out
+
+
+def remove(mapping: dict[str, Any], key: str) -> None:
+    """Delete ``key``. ruamel.yaml keeps the whole-line comments written below a key with that
+    key; they are about what follows, so they stay, above the next key."""
+    items = getattr(getattr(mapping, "ca", None), "items", {})
+    token = (items.get(key) or [None, None, None])[2]
+    keys = list(mapping)
+    following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
+    del mapping[key]
+    below = token.value.partition("\n")[2] if token is not None else ""
+    lines = [line.strip() for line in below.splitlines() if line.strip().startswith("#")]
+    if not lines or following is None:
+        return
+    indent = len(below) - len(below.lstrip(" "))
+    mapping.yaml_set_comment_before_after_key(  # type: ignore[attr-defined]
+        following, before="\n".join(line[1:].removeprefix(" ") for line in lines), indent=indent)
+
+
 def dump(data: object) -> str:
-    import yaml
+    """YAML text of ``data``: a :func:`round_trip` mapping keeps the comments it was read with."""
+    import io
 
-    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=200, default_flow_style=False))
-
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()

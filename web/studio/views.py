@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import intake
 from intake import samples as sample_runner
-from intake.errors import IntakeError
+from intake.errors import IntakeError, TooComplexError
 from intake.services import ServiceError
 from web import jobs, references, storage
 from web.clerk import work
@@ -55,8 +55,13 @@ def new() -> str | WerkzeugResponse | tuple[str, int]:
     draft_text = ""
     if not errors:
         try:
-            draft_text = intake.scaffold(intake.Upload(upload.filename or "form.pdf", data),  # type: ignore[union-attr]
-                                         service_id=wanted or None)
+            # An uploaded file is read in a sandbox worker, under the same caps as a citizen's.
+            draft_text = jobs.scaffold(intake.Upload(upload.filename or "form.pdf", data),  # type: ignore[union-attr]
+                                       service_id=wanted or None)
+        except TooComplexError:
+            errors.append(("blank", _("This file is too large or complex for us to read. Save the blank form "
+                                      "again as a new PDF, or download it again from the agency, and upload "
+                                      "that copy.")))
         except IntakeError:
             errors.append(("blank", _("This file could not be read as a fillable PDF form. Choose the blank "
                                       "form as the agency publishes it.")))
