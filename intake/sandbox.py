@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from intake.errors import FileProblemError, IntakeError, TooComplexError, UsageError
 from intake.fields import Rect
@@ -157,10 +157,7 @@ class Sandbox:
                 self.replaced += 1  # a worker that ran out of memory once is not trusted again
                 self._kill()
                 self._start()
-        if reply[0] == "ok":
-            return reply[1]
-        _, code, message, params = reply
-        raise _error_for(code)(message, **params)
+        return _answer(reply, object)
 
     def render(self, data: bytes, page: int, *, highlight: Sequence[Rect] = (), scale: float = 1.5,
                mask: Sequence[Rect] = ()) -> bytes:
@@ -186,10 +183,7 @@ class Sandbox:
         if reply is None:
             raise TooComplexError("the picture took too long or too much memory to draw",
                                   limit_seconds=self.limits.wall_seconds)
-        if reply[0] == "ok" and isinstance(reply[1], bytes):
-            return reply[1]
-        _, code, text, params = reply
-        raise _error_for(code)(text, **params)
+        return _answer(reply, bytes)
 
     def ocr(self, upload: Upload, *, pages: Sequence[int] | None = None) -> Any:
         """The :class:`intake.ocr.Reading` of a photo or of a scan's pages, read in the worker,
@@ -204,10 +198,7 @@ class Sandbox:
         if reply is None:
             raise TooComplexError("the file took too long or too much memory to read", variant="time",
                                   seconds=round(seconds, 1))
-        if reply[0] == "ok":
-            return reply[1]
-        _, code, text, params = reply
-        raise _error_for(code)(text, **params)
+        return _answer(reply, object)
 
     def scaffold(self, upload: Upload, *, service_id: str | None = None) -> str:
         """The draft service file :func:`intake.scaffold` makes of a blank form, made in the
@@ -220,10 +211,7 @@ class Sandbox:
                 raise TooComplexError("the form took too long to read", variant="time",
                                       seconds=round(self.wall_seconds, 1))
             raise TooComplexError("the form took too much memory or time to read")
-        if reply[0] == "ok" and isinstance(reply[1], str):
-            return reply[1]
-        _, code, text, params = reply
-        raise _error_for(code)(text, **params)
+        return _answer(reply, str)
 
     def _exchange(self, message: Any, seconds: float) -> tuple[Any, bool]:
         """Send one request and wait ``seconds`` at most for its reply. Returns the reply, or
@@ -262,6 +250,18 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_Made = TypeVar("_Made")
+
+
+def _answer(reply: tuple[Any, ...], made: type[_Made]) -> _Made:
+    """What the worker made (checked to be a ``made``), or the IntakeError it refused the request
+    with, raised here."""
+    if reply[0] == "ok" and isinstance(reply[1], made):
+        return reply[1]
+    _, code, text, params = reply
+    raise _error_for(code)(text, **params)
 
 
 def _error_for(code: str) -> type[FileProblemError]:
@@ -335,10 +335,14 @@ def _render(request: tuple[bytes, int, tuple[Rect, ...], float, tuple[Rect, ...]
         return ("ok", render_page(data, page, highlight=highlight, scale=scale, mask=mask,
                                   limits=PageLimits(max_pages=file_limits.max_pages)))
     except IntakeError as exc:
-        return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()
-                                                if isinstance(v, int | float | str)})
+        return _refused(exc)
     except MemoryError:
         return ("refused", TooComplexError.code, "the page needs too much memory to draw", {})
+
+
+def _refused(exc: IntakeError) -> tuple[Any, ...]:
+    """The reply that carries a refusal back to the caller, with only the params that pickle plainly."""
+    return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items() if isinstance(v, int | float | str)})
 
 
 def _picture(request: tuple[bytes, int], file_limits: Limits) -> tuple[Any, ...]:
@@ -353,8 +357,7 @@ def _picture(request: tuple[bytes, int], file_limits: Limits) -> tuple[Any, ...]
         image.save(out, format="PNG", optimize=True)
         return ("ok", out.getvalue())
     except IntakeError as exc:
-        return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()
-                                                if isinstance(v, int | float | str)})
+        return _refused(exc)
     except MemoryError:
         return ("refused", TooComplexError.code, "the picture needs too much memory to draw", {"variant": "memory"})
 
@@ -367,8 +370,7 @@ def _scaffold(request: tuple[str, bytes, str | None], file_limits: Limits) -> tu
     try:
         return ("ok", scaffold(Upload(name, data), service_id=service_id, limits=file_limits))
     except IntakeError as exc:
-        return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()
-                                                if isinstance(v, int | float | str)})
+        return _refused(exc)
     except MemoryError:
         return ("refused", TooComplexError.code, "the form needs too much memory to read", {"variant": "memory"})
 
@@ -381,8 +383,7 @@ def _ocr(request: tuple[str, bytes, tuple[int, ...] | None], file_limits: Limits
     try:
         return ("ok", read_upload(Upload(name, data), pages=pages, limits=file_limits))
     except IntakeError as exc:
-        return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items()
-                                                if isinstance(v, int | float | str)})
+        return _refused(exc)
     except MemoryError:
         return ("refused", TooComplexError.code, "the picture needs too much memory to read", {"variant": "memory"})
 

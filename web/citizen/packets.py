@@ -453,6 +453,13 @@ def _kept(submission: Submission, incoming: Incoming, replace: set[str]) -> list
     return [f for f in submission.current_files if f.item not in replaced]
 
 
+def _send_the_rest(service: Service) -> str:
+    if service.visit.by_mail:
+        return _("Replace files you sent before instead of adding more, or send the rest by mail with "
+                 "your application.")
+    return _("Replace files you sent before instead of adding more, or bring the rest to your visit.")
+
+
 def over_total(submission: Submission, service: Service, incoming: Incoming, replace: set[str]) -> list[Refusal]:
     """A refusal when the new files would take the submission past its own limits (files kept
     plus files arriving), which several uploads within the per-upload limits could reach. The
@@ -461,25 +468,13 @@ def over_total(submission: Submission, service: Service, incoming: Incoming, rep
     kept = _kept(submission, incoming, replace)
     files, size = len(kept) + len(incoming.files), sum(f.size for f in kept) + incoming.size
     if files > int(config["MAX_SUBMISSION_FILES"]):
-        if service.visit.by_mail:
-            message = _("With these files your submission would have %(n)s files, and it can have up to %(max)s. "
-                        "Replace files you sent before instead of adding more, or send the rest by mail with "
-                        "your application.", n=files, max=config["MAX_SUBMISSION_FILES"])
-        else:
-            message = _("With these files your submission would have %(n)s files, and it can have up to %(max)s. "
-                        "Replace files you sent before instead of adding more, or bring the rest to your visit.",
-                        n=files, max=config["MAX_SUBMISSION_FILES"])
-        return [Refusal("packet.too_many_files", "everything", message)]
+        return [Refusal("packet.too_many_files", "everything", " ".join([_(
+            "With these files your submission would have %(n)s files, and it can have up to %(max)s.",
+            n=files, max=config["MAX_SUBMISSION_FILES"]), _send_the_rest(service)]))]
     if size > int(config["MAX_SUBMISSION_MB"]) * MB:
-        if service.visit.by_mail:
-            message = _("With these files your submission would be bigger than %(mb)s MB, the most it can be. "
-                        "Replace files you sent before instead of adding more, or send the rest by mail with "
-                        "your application.", mb=config["MAX_SUBMISSION_MB"])
-        else:
-            message = _("With these files your submission would be bigger than %(mb)s MB, the most it can be. "
-                        "Replace files you sent before instead of adding more, or bring the rest to your visit.",
-                        mb=config["MAX_SUBMISSION_MB"])
-        return [Refusal("packet.too_large", "everything", message)]
+        return [Refusal("packet.too_large", "everything", " ".join([_(
+            "With these files your submission would be bigger than %(mb)s MB, the most it can be.",
+            mb=config["MAX_SUBMISSION_MB"]), _send_the_rest(service)]))]
     return []
 
 
