@@ -30,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import IO, Any, TypeVar
 
@@ -345,6 +345,16 @@ def _refused(exc: IntakeError) -> tuple[Any, ...]:
     return ("refused", exc.code, str(exc), {k: v for k, v in exc.params.items() if isinstance(v, int | float | str)})
 
 
+def _made(make: Callable[[], Any], out_of_memory: str) -> tuple[Any, ...]:
+    """("ok", what ``make`` made), or the refusal it met: its own, or running out of memory."""
+    try:
+        return ("ok", make())
+    except IntakeError as exc:
+        return _refused(exc)
+    except MemoryError:
+        return ("refused", TooComplexError.code, out_of_memory, {"variant": "memory"})
+
+
 def _picture(request: tuple[bytes, int], file_limits: Limits) -> tuple[Any, ...]:
     """A photo drawn for a browser in the worker: ("ok", png) or ("refused", ...)."""
     from intake.images import open_picture
@@ -367,12 +377,8 @@ def _scaffold(request: tuple[str, bytes, str | None], file_limits: Limits) -> tu
     from intake.drafts import scaffold
 
     name, data, service_id = request
-    try:
-        return ("ok", scaffold(Upload(name, data), service_id=service_id, limits=file_limits))
-    except IntakeError as exc:
-        return _refused(exc)
-    except MemoryError:
-        return ("refused", TooComplexError.code, "the form needs too much memory to read", {"variant": "memory"})
+    return _made(lambda: scaffold(Upload(name, data), service_id=service_id, limits=file_limits),
+                 "the form needs too much memory to read")
 
 
 def _ocr(request: tuple[str, bytes, tuple[int, ...] | None], file_limits: Limits) -> tuple[Any, ...]:
@@ -380,12 +386,8 @@ def _ocr(request: tuple[str, bytes, tuple[int, ...] | None], file_limits: Limits
     from intake.ocr import read_upload
 
     name, data, pages = request
-    try:
-        return ("ok", read_upload(Upload(name, data), pages=pages, limits=file_limits))
-    except IntakeError as exc:
-        return _refused(exc)
-    except MemoryError:
-        return ("refused", TooComplexError.code, "the picture needs too much memory to read", {"variant": "memory"})
+    return _made(lambda: read_upload(Upload(name, data), pages=pages, limits=file_limits),
+                 "the picture needs too much memory to read")
 
 
 if __name__ == "__main__":
