@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -506,7 +507,7 @@ REVIEW_DAYS_MAX = 90
 def lint(path: Path) -> tuple[Service, list[LintWarning]]:
     """Load the service in ``path`` as ``load`` does, and say what in it is allowed but doubtful."""
     service, nodes = _load(path)
-    data = yaml.safe_load(_read(path))
+    data = yaml.load(_read(path), Loader=_LOADER)
     found = [LintWarning(code, _locate(path, where, f"{message} ({code})", nodes), code in BLOCKING)
              for code, where, message in _doubts_more(service, data)]
     found += [LintWarning(code, _locate(path, where, f"{message} ({code})", nodes), code in BLOCKING)
@@ -542,7 +543,7 @@ def _node_doubts(nodes: dict[tuple[Any, ...], yaml.Node]) -> Iterator[tuple[str,
                            f"{key.value!r} is written twice here, and YAML keeps only the last one; "
                            "give each its own name or delete one")
                 seen.add(key.value)
-        elif (isinstance(node, yaml.ScalarNode) and node.style is None and node.tag.endswith(":timestamp")
+        elif (isinstance(node, yaml.ScalarNode) and not node.style and node.tag.endswith(":timestamp")
               and len(where) > 4 and where[0] == "samples" and where[4] == "values"):
             yield ("lint.sample_date_unquoted", node.start_mark.line + 1, trail,
                    f"YAML reads {node.value} without quotes as a date, not as the text typed into the form; "
@@ -775,13 +776,21 @@ def _doubts(service: Service) -> Iterator[tuple[str, tuple[Any, ...], str]]:
 
 
 def _load(path: Path) -> tuple[Service, dict[tuple[Any, ...], yaml.Node]]:
-    text = _read(path)
+    kinds_path = path.parent / SHARED_KINDS
+    return _built(path, _read(path), _read(kinds_path) if kinds_path.is_file() else None)
+
+
+@functools.lru_cache(maxsize=128)
+def _built(path: Path, text: str, kinds_text: str | None) -> tuple[Service, dict[tuple[Any, ...], yaml.Node]]:
+    """The service made from these exact texts. A web app, each test and each worker loads the same
+    few files again and again; the result is frozen, so one build serves every later load of the same
+    bytes (a changed file is other text, so it is built afresh; a mistake is raised each time)."""
     data, nodes = _parse(path, text)
     try:
         loaded = ServiceSchema().load(data)
     except ValidationError as exc:
         raise _error(path, exc.messages, nodes, data) from None
-    shared = _shared_kinds(path.parent)
+    shared = _shared_kinds(path.parent / SHARED_KINDS, kinds_text) if kinds_text is not None else {}
     kinds = {**shared, **_kinds(loaded.get("document_kinds", {}))}
     service = Service(
         id=loaded["id"], version=loaded["version"], title=loaded["title"], summary=loaded.get("summary"),
@@ -808,10 +817,17 @@ def _read(path: Path) -> str:
         raise ServiceError(f"{path.name}: cannot read it as UTF-8 text ({exc})") from None
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it (the wheels are): the same documents, ten
+times faster than the pure-Python one."""
+
+
 def _parse(path: Path, text: str) -> tuple[Any, dict[tuple[Any, ...], yaml.Node]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # Two readings: building the data folds merge keys (<<) into the nodes it reads from, and
+        # the nodes are kept as written, to find lines and keys given twice.
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
@@ -871,7 +887,7 @@ def _explain(where: tuple[Any, ...], message: str, nodes: dict[tuple[Any, ...], 
         return f"{where[-1]!r} is not a key we know here{hint}"
     if message == "Missing data for required field.":
         return "this key is required"
-    if isinstance(node, yaml.ScalarNode) and node.style is None:
+    if isinstance(node, yaml.ScalarNode) and not node.style:
         raw = node.value
         if node.tag.endswith(":bool") and raw.lower() not in ("true", "false"):
             meaning = raw.lower() in ("yes", "on", "y")
@@ -920,11 +936,8 @@ def _kinds(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, DocumentKind]:
     }
 
 
-def _shared_kinds(folder: Path) -> dict[str, DocumentKind]:
-    path = folder / SHARED_KINDS
-    if not path.is_file():
-        return {}
-    data, nodes = _parse(path, _read(path))
+def _shared_kinds(path: Path, text: str) -> dict[str, DocumentKind]:
+    data, nodes = _parse(path, text)
     try:
         return _kinds(KindsFileSchema().load(data)["document_kinds"])
     except ValidationError as exc:

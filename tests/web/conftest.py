@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,6 +56,25 @@ def servers() -> Iterator[stack.Stack]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite database built by the migrations, once per test process: each test starts from a
+    copy of it, as it would from running them (tests/web/test_migrations.py runs them for real)."""
+    from flask_migrate import upgrade
+
+    from web import create_app
+    from web.models import db
+
+    folder = tmp_path_factory.mktemp("migrated")
+    template = folder / "template.db"
+    app = create_app({"TESTING": True, "SECRET_KEY": stack.SECRET_KEY, "STORAGE": str(folder / "files"),
+                      "DATABASE_URL": f"sqlite:///{template}", "SERVER_NAME": "localhost"})
+    with app.app_context():
+        upgrade(directory=str(Path(app.root_path) / "migrations"))
+        db.engine.dispose()
+    return template
+
+
 @pytest.fixture(params=DATABASES)
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """The app on a fresh database built by the migrations: SQLite, and also the server database
@@ -68,6 +88,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     config: dict[str, Any] = {
         "TESTING": True, "SECRET_KEY": stack.SECRET_KEY, "STORAGE": str(tmp_path / "files"),
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost",
+        "PASSWORD_HASH": "cheapest",
     }
     running: stack.Stack | None = None
     if request.param == "stack":
@@ -76,19 +97,23 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     elif request.param == "server":
         config["DATABASE_URL"] = _server_database()
     else:
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), tmp_path / "test.db")
         config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app(config)
     app.test_client_class = stack.WaitingClient
-    with app.app_context():
-        upgrade(directory=str(Path(app.root_path) / "migrations"))
+    if request.param != "sqlite":
+        with app.app_context():
+            upgrade(directory=str(Path(app.root_path) / "migrations"))
     yield app
     from web import jobs
 
     jobs.shutdown(app)
     with app.app_context():
-        db.drop_all()
-        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
+        if request.param != "sqlite":
+            db.drop_all()
+            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        db.session.remove()
         db.engine.dispose()
     if running is not None:
         stack.empty_storage(running)

@@ -266,3 +266,16 @@ def test_the_filtered_queue_exports_as_csv_for_that_clerk_only(app: Flask, staff
     assert other == [rows[0]]
     with app.app_context():
         assert db.session.query(AuditEntry).filter_by(action="export").count() == 2
+
+
+def test_passwords_get_argon2s_full_cost_unless_the_app_is_under_test(app: Flask,
+                                                                      another_app: Callable[..., Flask]) -> None:
+    from web import accounts
+
+    with another_app(TESTING=False, PASSWORD_HASH="cheapest").app_context():
+        standard = accounts.hash_password(PASSWORD)
+    with app.app_context():
+        cheap = accounts.hash_password(PASSWORD)
+    assert "$m=65536,t=3,p=4$" in standard and "$m=8,t=1,p=1$" in cheap
+    with app.app_context():
+        assert accounts.verify(None, PASSWORD) is False
