@@ -28,7 +28,7 @@ from intake.errors import (
 )
 from intake.fields import FieldKind, FieldSource, FormField, Option, Widget
 from intake.files import Limits, Upload, sniff
-from intake.pdf import PdfForm, read_fields, read_form, triage
+from intake.pdf import PdfForm, PrintedWord, read_fields, read_form, triage
 from intake.report import DocumentStatus, FormResult, Missing, Problem, Report, Severity, Unrecognised
 from intake.words import Words
 
@@ -72,6 +72,7 @@ __all__ = [
     "PacketTooLargeError",
     "PageTooLargeError",
     "PdfForm",
+    "PrintedWord",
     "Problem",
     "Report",
     "Service",

@@ -55,6 +55,7 @@ _RAW_REFERENCE = re.compile(rb"(?<![\d.])(\d{1,7})\s+(\d{1,5})\s+R\b")
 _CATALOG = re.compile(rb"(?<![\d.])(\d{1,7})\s+(\d{1,5})\s+obj\s*<<(?:(?!endobj).){0,4000}?/Type\s*/Catalog\b",
                       re.DOTALL)
 _NEGATIVE_LENGTH = re.compile(rb"/Length\s+-\d")
+_MAX_LENGTH_LOOKS = 5_000
 _SFNT = (b"\x00\x01\x00\x00", b"true", b"OTTO")
 
 
@@ -74,8 +75,20 @@ def check_bytes(data: bytes) -> None:
 
     pypdf finds the end by scanning and drops the bad entry, but no real writer produces one,
     and another reader would trust it; so the file is damaged, not repaired.
+
+    Every match starts at a "/Length", which ``bytes.find`` reaches far faster than the
+    pattern's own scan over megabytes of compressed streams; past the number of lengths any
+    real file declares, the pattern's scan takes over the rest, so a file made of nothing
+    but "/Length" costs no more than before.
     """
-    if _NEGATIVE_LENGTH.search(data):
+    at = data.find(b"/Length")
+    for _ in range(_MAX_LENGTH_LOOKS):
+        if at < 0:
+            return
+        if _NEGATIVE_LENGTH.match(data, at):
+            raise DamagedFileError("a stream declares a negative length")
+        at = data.find(b"/Length", at + len(b"/Length"))
+    if at >= 0 and _NEGATIVE_LENGTH.search(data, at):
         raise DamagedFileError("a stream declares a negative length")
 
 

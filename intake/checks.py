@@ -153,7 +153,8 @@ class Checker:
             with Sandbox(file_limits=self.limits) as sandbox:
                 return replace(self, sandbox=sandbox).check(svc, [(i, u) if i else u for i, u in packet], today=today)
         reader = ocr.Reader(self.ocr_cache, self.sandbox, self.limits) if self.read_scans else None
-        return _Run(svc, [self._read(item, upload, svc, reader) for item, upload in packet],
+        opened: dict[tuple[str, str, bool], _File] = {}
+        return _Run(svc, [self._read(item, upload, svc, reader, opened) for item, upload in packet],
                     today or dt.date.today(), self.catalogue).report()
 
     def _upload(self, entry: FileInput, service: Service) -> tuple[str | None, Upload]:
@@ -173,13 +174,24 @@ class Checker:
             raise PacketTooLargeError(f"{size} bytes at once; the most is {limit}",
                                       size_mb=round(size / 2**20, 1), limit_mb=round(limit / 2**20, 1))
 
-    def _read(self, item: str | None, upload: Upload, service: Service, reader: ocr.Reader | None) -> _File:
+    def _read(self, item: str | None, upload: Upload, service: Service, reader: ocr.Reader | None,
+              opened: dict[tuple[str, str, bool], _File]) -> _File:
+        """One upload, parsed once per check: the same bytes under the same name again (one
+        certificate given for two items) share what the first parse read, text included."""
         read = _File(upload, item, reader=reader)
         if read.is_image:
             return read
+        isolated = self.isolate and self.sandbox is not None
+        all_text = isolated and item in service_documents(service)  # a sealed copy holds only the text it read
+        same = opened.get((upload.sha256, upload.name, all_text))
+        if same is not None:
+            read.form, read.problem = same.form, same.problem
+            return read
+        opened[(upload.sha256, upload.name, all_text)] = read
         try:
-            if self.isolate and self.sandbox is not None:
-                read.form = self.sandbox.read(upload, all_text=item in service_documents(service))
+            if isolated:
+                assert self.sandbox is not None
+                read.form = self.sandbox.read(upload, all_text=all_text)
             else:
                 read.form = read_form(upload, limits=self.limits)
         except FileProblemError as exc:

@@ -70,6 +70,18 @@ _MIXED = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+")
 
 
 @dataclass(frozen=True)
+class PrintedWord:
+    """A printed word and the box it stands in, in page space (points from the bottom left),
+    as a widget's rectangle is."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
 class PdfForm:
     """What one PDF holds. Text is extracted on first use and cached, never up front."""
 
@@ -227,6 +239,20 @@ class PdfForm:
             needle = near.encode("latin-1", "replace")
             streams = [data[max(0, at - 600):at + 600] for data in streams for at in _positions(data, needle)]
         return " ".join("".join(_unescape(m.group(1)) for m in _LITERAL.finditer(data)) for data in streams)
+
+    def words(self, page: int) -> tuple[PrintedWord, ...]:
+        """The printed words of one 1-based page with their boxes, to read what stands beside a
+        box (the answer a radio button gives). The page is vetted under the file's limits first,
+        as ``text()`` vets it: a page that would hurt the extractor gives no words, never an
+        error. None on a sealed copy or a page that is not in the file."""
+        if self._sealed or not 1 <= page <= self.page_count:
+            return ()
+        with self._lock:
+            if self._layers is not None and not self._layers[0][page - 1]:
+                return ()  # a page that shows no text has no words
+            if self._vet([page], strict=False):
+                return ()
+        return _extract_words(self._data, page)
 
     def vet(self, pages: Iterable[int]) -> None:
         """Raise the ``FileProblemError`` a page deserves before its text is extracted.
@@ -678,6 +704,23 @@ def _extract_text(data: bytes, pages: list[int], limits: Limits) -> dict[int, st
     return texts
 
 
+def _extract_words(data: bytes, page: int) -> tuple[PrintedWord, ...]:
+    """pdfplumber's words of a vetted page, turned into page space."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data), password="") as pdf:
+            if page > len(pdf.pages):
+                return ()
+            target = pdf.pages[page - 1]
+            height = float(target.height)
+            return tuple(PrintedWord(str(w["text"]), float(w["x0"]), height - float(w["bottom"]), float(w["x1"]),
+                              height - float(w["top"])) for w in target.extract_words())
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        _log.info("pdfplumber could not read the words of page %d (%s)", page, type(exc).__name__)
+        return ()
+
+
 def _page_text(page: Any) -> str:
     """The same text as pdfplumber's ``extract_text()``, from the characters alone.
 
@@ -718,6 +761,7 @@ def _character_device() -> type:
         def __init__(self, rsrcmgr: Any) -> None:
             super().__init__(rsrcmgr)
             self.chars: list[tuple[str, float, float, float, float, bool, float]] = []
+            self.fonts: dict[int, tuple[Any, dict[int, tuple[str, float]]]] = {}
 
         def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
                         ncs: Any, graphicstate: Any) -> float:
@@ -739,6 +783,70 @@ def _character_device() -> type:
             a, b, c, d = matrix[:4]
             self.chars.append((text, x0, y0, x1, y1, a * d * scaling > 0 and b * c <= 0, y1 - y0))
             return float(advance)
+
+        def render_string_horizontal(self, seq: Any, matrix: Any, pos: Any, font: Any, fontsize: float,
+                                     scaling: float, charspace: float, wordspace: float, rise: float,
+                                     dxscale: float, ncs: Any, graphicstate: Any) -> Any:
+            """pdfminer's loop over a line of text with ``render_char`` worked in: each character's
+            box is the same sums pdfminer's ``translate_matrix`` and ``apply_matrix_rect`` do, in
+            the same order (so the same floats), without a call, a matrix and a tuple per corner;
+            what a code reads as and how wide it is are looked up once per font."""
+            glyphs = self._glyphs(font)
+            a, b, c, d, e, f = matrix
+            upright = a * d * scaling > 0 and b * c <= 0
+            low = font.get_descent() * fontsize + rise
+            high = low + fontsize
+            append = self.chars.append
+            x, y = pos
+            needcharspace = False
+            for obj in seq:
+                if isinstance(obj, (int, float)):
+                    x -= obj * dxscale
+                    needcharspace = True
+                elif isinstance(obj, bytes):
+                    for cid in font.decode(obj):
+                        if needcharspace:
+                            x += charspace
+                        glyph = glyphs.get(cid)
+                        if glyph is None:
+                            glyph = glyphs[cid] = self._glyph(font, cid)
+                        text, width = glyph
+                        advance = width * fontsize * scaling
+                        e1 = x * a + y * c + e
+                        f1 = x * b + y * d + f
+                        left1, bottom1 = a * 0 + c * low + e1, b * 0 + d * low + f1
+                        right1, bottom2 = a * advance + c * low + e1, b * advance + d * low + f1
+                        right2, top1 = a * advance + c * high + e1, b * advance + d * high + f1
+                        left2, top2 = a * 0 + c * high + e1, b * 0 + d * high + f1
+                        x0, x1 = min(left1, left2, right1, right2), max(left1, left2, right1, right2)
+                        y0, y1 = min(bottom1, bottom2, top1, top2), max(bottom1, bottom2, top1, top2)
+                        x0, x1 = min(x0, x1), max(x0, x1)  # as render_char does (it matters for a NaN)
+                        y0, y1 = min(y0, y1), max(y0, y1)
+                        append((text, x0, y0, x1, y1, upright, y1 - y0))
+                        x += float(advance)
+                        if cid == 32 and wordspace:
+                            x += wordspace
+                        needcharspace = True
+                else:
+                    super().render_string_horizontal([obj], matrix, (x, y), font, fontsize, scaling, charspace,
+                                                     wordspace, rise, dxscale, ncs, graphicstate)
+            return (x, y)
+
+        def _glyphs(self, font: Any) -> dict[int, tuple[str, float]]:
+            """What each code of this font reads as and how wide it is (the font kept with them, so
+            its id stays its own for the length of the page)."""
+            held = self.fonts.get(id(font))
+            if held is None:
+                held = self.fonts[id(font)] = (font, {})
+            return held[1]
+
+        @staticmethod
+        def _glyph(font: Any, cid: int) -> tuple[str, float]:
+            try:
+                text = font.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                text = f"(cid:{cid})"  # as pdfminer's own layout writes it
+            return text, font.char_width(cid)
 
     return Characters
 

@@ -335,3 +335,25 @@ def test_the_alternatives_of_a_rule_are_each_in_quotes(service: intake.Service,
     assert messages["email"].endswith("Fill in at least one of these: “Email” or “Phone”.")
     spanish = next(p for p in report.problems if p.field == "occupation").message("es")
     assert "“Employer” o “Occupation”" in spanish
+
+
+def test_one_file_given_for_two_items_is_read_once_and_judged_for_each(service: intake.Service, corpus: Path,
+                                                                       filled: Callable[..., bytes],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from intake import checks
+
+    read, real = [], checks.read_form
+
+    def counted(upload: intake.Upload, **options: Any) -> intake.PdfForm:
+        read.append(upload.name)
+        return real(upload, **options)
+
+    monkeypatch.setattr(checks, "read_form", counted)
+    bill = corpus / SYNTHETIC / "utility_bill_1.pdf"
+    report = intake.check(service, [filled(DS11, **GOOD), ("proof_of_address", bill), ("pay_stub", bill)],
+                          today=TODAY)
+    assert len(read) == 2 and read.count("utility_bill_1.pdf") == 1
+    docs = {d.id: d for d in report.documents}
+    assert (docs["proof_of_address"].status, docs["proof_of_address"].kind) == ("provided", "utility_bill")
+    assert docs["pay_stub"].status == "invalid"
+    assert [p.code for p in docs["pay_stub"].problems] == ["document.content"]

@@ -192,3 +192,17 @@ def test_outside_the_sandbox_a_page_that_would_hurt_the_extractor_gives_no_text_
     assert form.text() == ""
     with pytest.raises(TooComplexError):
         form.vet(range(1, form.page_count + 1))
+
+
+@pytest.mark.parametrize("lengths_before", [0, 6_000])
+def test_a_negative_stream_length_refuses_the_file_however_many_lengths_come_first(lengths_before: int) -> None:
+    from tests import pdfs
+
+    header, rest = pdfs.text_pdf(["Hello"]).split(b"\n", 1)
+
+    def with_comment(tail: bytes) -> bytes:
+        return header + b"\n%" + b"/Length 1 " * lengths_before + tail + b"\n" + rest
+
+    assert intake.read_form(with_comment(b"")).text(1).strip() == "Hello"
+    with pytest.raises(intake.DamagedFileError):
+        intake.read_form(with_comment(b"/Length -5"))
