@@ -9,8 +9,10 @@ ending in its code) point out what is allowed but probably not meant, and leave 
 in a sandboxed worker process (:mod:`intake.sandbox`) with caps on CPU time, wall time and
 memory, closed before the command returns. A file that trips a cap is ``file.too_complex``,
 never a crash. ``--no-sandbox`` parses in this process, for trusted batch use; the report is
-the same either way. ``fields`` is the quick look a service author takes at a form: it
-parses in this process (every in-process limit still holds) unless ``--sandbox`` is given.
+the same either way. ``fields`` is the quick look a service author takes at a form, and
+``scaffold`` drafts a service from one: they parse in this process (every in-process limit
+of an upload still holds, the words printed beside radio buttons included) unless
+``--sandbox`` is given.
 Heavy imports wait until a command needs them, so ``intake fields`` starts about as fast as
 a bare pypdf script.
 """
@@ -101,11 +103,16 @@ def _parser() -> argparse.ArgumentParser:
                         help="parse in a sandboxed worker process, as check does by default")
     fields.set_defaults(run=_fields)
 
-    draft = sub.add_parser("scaffold", help="draft a service file from a blank fillable form")
+    draft = sub.add_parser("scaffold", help="draft a service file from a blank fillable form", description=(
+        "Draft a service file from a blank fillable form, read in this process under the limits the web "
+        "service puts on uploads (pages, size, fields, drawing work). With --sandbox: "
+        + _SANDBOXED.format(what="the form is")))
     draft.add_argument("file", help="a blank fillable PDF form")
     draft.add_argument("-o", "--output", help="write the draft here instead of printing it")
     draft.add_argument("--id", dest="service_id", help="service id (default: from the file name)")
     draft.add_argument("--lang", default="en", choices=("en", "es"), help="language of messages")
+    draft.add_argument("--sandbox", action="store_true",
+                       help="read the form in a sandboxed worker process, as the studio does")
     draft.set_defaults(run=_scaffold)
 
     checking = sub.add_parser("check", help="check a packet of files against a service", description=(
@@ -189,8 +196,12 @@ def _fields(args: argparse.Namespace, out: TextIO) -> int:
 
 def _scaffold(args: argparse.Namespace, out: TextIO) -> int:
     from intake.drafts import scaffold
+    from intake.files import Limits, Upload
 
-    draft = scaffold(args.file, service_id=args.service_id)
+    upload = Upload.from_source(args.file)
+    with _sandbox(args) as sandbox:
+        draft = (sandbox.scaffold(upload, service_id=args.service_id) if sandbox is not None
+                 else scaffold(upload, service_id=args.service_id, limits=Limits()))
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(draft)

@@ -21,7 +21,7 @@ import yaml
 from intake import identity
 from intake.fields import FieldKind, FormField
 from intake.files import Limits, Source, Upload
-from intake.pdf import PdfForm, read_form
+from intake.pdf import PdfForm, PrintedWord, read_form
 
 # Order matters: the first pattern that matches the tooltip (or the name) wins.
 _TYPE_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -82,7 +82,7 @@ def scaffold(source: Source | Upload, *, service_id: str | None = None, limits: 
     stem = Path(upload.name).stem
     service = service_id or _slug(stem, sep="-") or "new-service"
     form_id = _identifier(_slug(stem)) or "form"
-    entries = _entries(form.fields, _neighbour_words(form, upload))
+    entries = _entries(form.fields, _neighbour_words(form))
     return _render(form, service, form_id, stem, entries)
 
 
@@ -305,46 +305,36 @@ def _worded(f: FormField, exports: list[str], words: dict[tuple[str, str], str])
     return out
 
 
-def _neighbour_words(form: PdfForm, upload: Upload) -> dict[tuple[str, str], str]:
-    """The printed words just right of each radio or checkbox-group widget: what the citizen reads there."""
+def _neighbour_words(form: PdfForm) -> dict[tuple[str, str], str]:
+    """The printed words just right of each radio or checkbox-group widget: what the citizen reads there
+    (read within the form's limits, as its text is)."""
     wanted = [(f, w) for f in form.fields if f.kind in (FieldKind.RADIO, FieldKind.CHECKBOX) and len(f.exports) > 1
               for w in f.widgets if w.page and w.rect and w.on_state]
     if not wanted:
         return {}
-    import io
-
-    import pdfplumber
-
     found: dict[tuple[str, str], str] = {}
-    try:
-        with pdfplumber.open(io.BytesIO(upload.data)) as pdf:
-            cache: dict[int, list[dict[str, Any]]] = {}
-            for f, widget in wanted:
-                page_no = widget.page or 1
-                if page_no > len(pdf.pages) or widget.rect is None:
-                    continue
-                page = pdf.pages[page_no - 1]
-                if page_no not in cache:
-                    cache[page_no] = page.extract_words()
-                _x0, y0, x1, y1 = widget.rect
-                top, bottom = float(page.height) - y1, float(page.height) - y0
-                middle = (top + bottom) / 2
-                stop = min((o.rect[0] for _g, o in wanted if o.page == widget.page and o.rect
-                            and o.rect[0] > x1 and o.rect[1] <= y1 and o.rect[3] >= y0), default=x1 + 200)
-                line = sorted((w for w in cache[page_no] if w["top"] <= middle <= w["bottom"]
-                               and x1 - 1 <= w["x0"] < stop and any(c.isalnum() for c in w["text"])),
-                              key=lambda w: w["x0"])
-                said: list[str] = []
-                edge = x1
-                for word in line:
-                    if word["x0"] - edge > 12 or len(said) >= 6:
-                        break
-                    said.append(word["text"])
-                    edge = word["x1"]
-                if said:
-                    found[(f.name, widget.on_state or "")] = " ".join(said)
-    except Exception:  # words are a nicety for the draft: the on-state name still works
-        return found
+    cache: dict[int, tuple[PrintedWord, ...]] = {}
+    for f, widget in wanted:
+        page_no = widget.page or 1
+        if widget.rect is None:
+            continue
+        if page_no not in cache:  # vetted under the file's limits first: a page that would hurt gives none
+            cache[page_no] = form.words(page_no)
+        _x0, y0, x1, y1 = widget.rect
+        middle = (y0 + y1) / 2
+        stop = min((o.rect[0] for _g, o in wanted if o.page == widget.page and o.rect
+                    and o.rect[0] > x1 and o.rect[1] <= y1 and o.rect[3] >= y0), default=x1 + 200)
+        line = sorted((w for w in cache[page_no] if w.y0 <= middle <= w.y1
+                       and x1 - 1 <= w.x0 < stop and any(c.isalnum() for c in w.text)), key=lambda w: w.x0)
+        said: list[str] = []
+        edge = x1
+        for word in line:
+            if word.x0 - edge > 12 or len(said) >= 6:
+                break
+            said.append(word.text)
+            edge = word.x1
+        if said:
+            found[(f.name, widget.on_state or "")] = " ".join(said)
     return found
 
 

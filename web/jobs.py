@@ -11,11 +11,12 @@ all its files, so one slow packet holds one worker while the others serve everyo
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import itertools
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -145,22 +146,30 @@ def run_check(service: Service, files: Iterable[tuple[str | None, intake.Upload]
     """The report for files of a submission. What OCR reads off photos and scans is kept beside
     the stored files (so a re-check, on any host, reads nothing again); ``readings`` is another
     place to keep it, such as :class:`web.storage.PendingReadings` for files not stored yet."""
+    with contextlib.closing(run_checks(service, [files], today, readings=readings)) as reports:
+        return next(reports)  # closed here, so the worker goes back to the pool at once
+
+
+def run_checks(service: Service, packets: Iterable[Iterable[tuple[str | None, intake.Upload]]],
+               today: dt.date | None = None, *, readings: Any = None) -> Generator[intake.Report, None, None]:
+    """The report for each packet in turn, all read in one of this app's sandbox workers borrowed
+    for the whole run (as a scaffold is made in one), so a batch such as the studio's re-check
+    preview holds one worker and leaves the others to citizens; in this process when isolation
+    is off. Each packet is read only when its report is asked for."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    packet = [(item, upload) if item else upload for item, upload in files]
     # A check takes seconds: end the transaction first, so no database connection waits with it
     # (what the request holds is read again, from a fresh connection, when it is next used).
     from web.models import db
 
     db.session.commit()
-    isolate = bool(app.config["ISOLATE"])
     # Every loaded service lends its forms, so a file that is another known form is named as such.
     known = tuple(spec for svc in services().values() for spec in svc.forms)
     cache = readings if readings is not None else storage.ReadingCache(storage.from_config(app.config["STORAGE"],
                                                                                             app.config))
-    if not isolate:
-        return intake.Checker(limits=_file_limits(app), isolate=False, catalogue=known, ocr_cache=cache).check(
-            service, packet, today=today)
-    with _pool(app).borrow() as sandbox:
-        checker = intake.Checker(limits=_file_limits(app), isolate=True, sandbox=sandbox, catalogue=known,
-                                 ocr_cache=cache)
-        return checker.check(service, packet, today=today)
+    with contextlib.ExitStack() as stack:
+        sandbox = stack.enter_context(_pool(app).borrow()) if app.config["ISOLATE"] else None
+        checker = intake.Checker(limits=_file_limits(app), isolate=sandbox is not None, sandbox=sandbox,
+                                 catalogue=known, ocr_cache=cache)
+        for files in packets:
+            packet = [(item, upload) if item else upload for item, upload in files]
+            yield checker.check(service, packet, today=today)

@@ -6,6 +6,7 @@ import functools
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 import intake
 from intake import FieldKind
 from tests import shared_corpus
+from tests.pdfs import FormBuilder
 
 CONTRACT = {"name", "kind", "value", "label", "page", "rect", "options", "required", "max_length", "source"}
 PACKET = ("forms/dos_ds11_passport_application.pdf", "citizenship=forms/irs_fw9_2024.pdf")
@@ -251,3 +253,23 @@ def test_a_file_that_kills_or_outlasts_the_worker_is_too_complex_not_a_crash(
     assert err.startswith(f"{form}: ") and err.count("\n") == 1, err
     assert any(words in err for words in ("too complex", "too long", "more memory")), err
     assert len(workers) >= 2 and all(w.returncode is not None for w in workers)
+
+
+def test_scaffold_reads_the_form_under_the_upload_limits_in_this_process_or_in_a_sandbox(
+        cli: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.intake.hostile.drawings import radio_beside_fan_out
+
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(radio_beside_fan_out())
+    started = time.monotonic()
+    assert cli(["scaffold", str(bomb)]) == 0
+    assert time.monotonic() - started < 2, "the page's draws are counted, not made"
+    in_process = capsys.readouterr().out
+    assert "choice: {source: Choice, type: choice, one_of: ['1', '2']}" in in_process
+    assert cli(["scaffold", "--sandbox", str(bomb)]) == 0
+    assert capsys.readouterr().out == in_process, "the same draft either way"
+
+    long = tmp_path / "long.pdf"
+    long.write_bytes(FormBuilder(pages=intake.Limits().max_pages + 1).add_text("Name").build())
+    assert cli(["scaffold", str(long)]) == 1
+    assert "pages" in capsys.readouterr().err

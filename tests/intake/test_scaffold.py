@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,25 @@ def test_a_clear_form_button_drawn_as_a_radio_button_is_no_answer_in_the_draft(c
     fields = yaml.safe_load(scaffold(path))["forms"][0]["fields"]
     assert "ClearForm" not in {f["source"] for f in fields.values()}
     assert {"Amendment", "Card Number", "Applicant Name"} <= {f["source"] for f in fields.values()}
+
+
+def test_the_words_beside_radio_buttons_are_read_only_from_a_page_within_the_upload_limits(tmp_path: Path) -> None:
+    from tests.intake.hostile.drawings import radio_beside_fan_out
+
+    data = radio_beside_fan_out()
+    form = intake.read_form(Upload("bomb.pdf", data))
+    assert form.words(2) == (), "a page of a million draws is refused before any is made"
+    started = time.monotonic()
+    draft = yaml.safe_load(scaffold(Upload("bomb.pdf", data), limits=intake.Limits()))
+    assert time.monotonic() - started < 2
+    fields = draft["forms"][0]["fields"]
+    assert fields["choice"]["one_of"] == ["1", "2"], "the answers keep the form's own values"
+    assert fields["name"]["type"] == "text"
+
+
+def test_a_blank_form_past_the_page_limit_is_refused_before_it_is_drafted() -> None:
+    data = FormBuilder(pages=3).add_radio("Choice", ["Choice1", "Choice2"], page=3).build()
+    with pytest.raises(intake.TooManyPagesError):
+        scaffold(Upload("long.pdf", data), limits=intake.Limits(max_pages=2))
+    assert "choice" in yaml.safe_load(scaffold(Upload("long.pdf", data), limits=intake.Limits(max_pages=3))
+                                      )["forms"][0]["fields"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 
 from tests import shared_corpus
@@ -363,3 +364,194 @@ def test_a_removed_field_takes_its_own_comment_and_leaves_the_others() -> None:
                                  "The last box is for the clerk.", "page 2: third box"]
     assert editor.apply(text, {f"{row.key}-type": row.type for row in page.forms[0].fields}, {}) == text, \
         "a save that changes nothing leaves the text as it was written"
+
+
+def test_how_papers_are_handed_in_is_edited_in_the_form_and_published(app: Flask, staff: dict[str, str]) -> None:
+    admin, page = _draft_of_seed(app)
+    assert page.find("select", id="visit-mode").find("option", selected=True)["value"] == "in_person"
+    assert page.find("input", id="o-0-name")["value"].startswith("New York County Supreme Court")
+    data = _form(page) | {"visit-mode": "mail", "visit-fees_en": "The filing fee is $65.",
+                          "visit-fees_es": "La tarifa de presentación es $65.",
+                          "b-1-remove": ["1"], "b-new-en": "A copy of your birth certificate",
+                          "b-new-es": "Una copia de su acta de nacimiento",
+                          "o-0-hours_en": "Mon-Fri 9:00-16:00", "o-0-hours_es": "lun-vie 9:00-16:00",
+                          "o-new-name": "Kings County Supreme Court",
+                          "o-new-address": "360 Adams St, Brooklyn, NY 11201",
+                          "o-new-hours_en": "Mon-Fri 9:00-17:00", "o-new-hours_es": "lun-vie 9:00-17:00",
+                          "o-new-appointments": "https://www.nycourts.gov/courts/2jd/kings/"}
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    assert not page.find_all("p", class_="field-error"), [p.get_text() for p in page.find_all("p", "field-error")]
+    assert page.find("input", id="o-1-name")["value"] == "Kings County Supreme Court"
+    assert page.find("input", id="b-1-en")["value"] == "A copy of your birth certificate"
+    with app.app_context():
+        text = db.session.get(ServiceDraft, NAME_CHANGE).yaml_text
+    assert "      hours: {en: Mon-Fri 9:00-17:00, es: lun-vie 9:00-17:00}\n" in text, \
+        "a new office reads as the seeds do"
+    assert "The filing fee ($65), or a request to waive it" not in text
+    _publish(admin, NAME_CHANGE, "2026-12-03-visit")
+    with app.app_context():
+        from web import jobs
+
+        visit = jobs.services()[NAME_CHANGE].visit
+    assert visit.by_mail and visit.fees is not None and visit.fees.es == "La tarifa de presentación es $65."
+    assert [o.name for o in visit.offices] == ["New York County Supreme Court, Ex Parte Office",
+                                               "Kings County Supreme Court"]
+    assert visit.offices[0].hours is not None and visit.offices[0].hours.en == "Mon-Fri 9:00-16:00"
+    assert [w.en for w in visit.bring] == ["The petition, signed in front of a notary",
+                                           "A copy of your birth certificate"]
+
+
+def test_an_office_written_wrong_is_named_beside_its_input_in_plain_words_in_either_language(
+        app: Flask, staff: dict[str, str]) -> None:
+    admin, page = _draft_of_seed(app)
+    data = _form(page) | {"o-0-appointments": "the court's site", "o-0-hours_es": "",
+                          "o-new-address": "360 Adams St, Brooklyn, NY 11201"}
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    booking = page.find("input", id="o-0-appointments")
+    said = page.find(id=booking["aria-describedby"])
+    assert said.get_text(" ", strip=True) == "Mistake: Write the office's full web address, starting with https://."
+    assert said.find_parent("div", class_="field") is booking.find_parent("div", class_="field")
+    hours = page.find("input", id="o-0-hours_en")
+    assert "Write this in Spanish too." in page.find(id=hours["aria-describedby"]).get_text()
+    assert "Write the office's name" in page.find(id=page.find("input", id="o-1-name")["aria-describedby"]).get_text()
+    assert "not a valid URL" not in page.get_text() and "this key is required" not in page.get_text()
+    refused = admin.post(f"/admin/services/{NAME_CHANGE}/publish", data={"version": "2099-02"}, status=400)
+    assert "has mistakes" in refused.get_text()
+    spanish = admin.get(f"/admin/services/{NAME_CHANGE}/edit?lang=es")
+    with app.test_request_context("/?lang=es"):
+        from flask_babel import gettext
+
+        from web.i18n import select_locale
+
+        assert select_locale() == "es"
+        expected = gettext("Write the office's full web address, starting with https://.")
+    booking = spanish.find("input", id="o-0-appointments")
+    assert expected in spanish.find(id=booking["aria-describedby"]).get_text()
+
+
+def test_another_edition_of_a_form_is_added_in_the_form_and_its_mistakes_are_marked_where_they_are(
+        app: Flask, staff: dict[str, str]) -> None:
+    admin, page = _draft_of_seed(app)
+    assert page.find("fieldset", id="e-0-new") is not None and page.find("fieldset", id="e-0-0") is None
+    data = _form(page) | {"e-0-new-revision": "09-2019", "e-0-new-title_en": "the 2019 edition",
+                          "e-0-new-title_es": "la edición de 2019"}
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    assert not page.find_all("p", class_="field-error"), [p.get_text() for p in page.find_all("p", "field-error")]
+    assert page.find("input", id="e-0-0-id")["value"] == "edition_09_2019"
+    with app.app_context():
+        text = db.session.get(ServiceDraft, NAME_CHANGE).yaml_text
+        from web.studio import versions
+
+        edition = versions.load(text, NAME_CHANGE).forms[0].editions[0]
+    assert (edition.id, edition.revision, edition.status, edition.title.es) == \
+        ("edition_09_2019", "09-2019", "outdated", "la edición de 2019")
+    assert text.index("    editions:\n") < text.index("    identify:"), "written where authors write it"
+
+    data = _form(page) | {"e-0-0-id": "2019", "e-0-0-status": "wrong", "e-0-0-revision": "", "e-0-0-title_es": ""}
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    box = page.find("fieldset", id="e-0-0")
+    assert box.find("select", id="e-0-0-status").find("option", selected=True)["value"] == "wrong"
+    named = page.find(id=box.find("input", id="e-0-0-id")["aria-describedby"]).get_text()
+    assert "Use small letters, digits and _ only" in named
+    title = box.find("input", id="e-0-0-title_en")
+    assert "Write this in Spanish too." in page.find(id=title["aria-describedby"]).get_text()
+
+    data = _form(page) | {"e-0-0-remove": ["1"]}
+    admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    with app.app_context():
+        text = db.session.get(ServiceDraft, NAME_CHANGE).yaml_text
+        import yaml
+
+        from web.studio import versions
+
+        assert yaml.safe_load(versions.seed_text(NAME_CHANGE) or "") == yaml.safe_load(text), \
+            "removing the only edition gives the seed's keys back"
+        assert "editions" not in text
+
+
+def test_the_re_check_preview_compares_at_most_its_cap_and_says_so_in_plain_words(
+        app: Flask, staff: dict[str, str], filled: Callable[..., bytes], corpus: object,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from web.studio import rechecks
+
+    monkeypatch.setattr(rechecks, "MOST", 2)
+    references = [submission(app, filled, NAME_CHANGE, key=f"cap-{n}") for n in range(3)]
+    admin, _page = _draft_of_seed(app)
+    published = _publish(admin, NAME_CHANGE, "2026-12-03-cap")
+    rows = published.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
+    assert [r.find("input", attrs={"name": "submission"})["value"] for r in rows] == references[:2]
+    notice = published.find("p", class_="notice").get_text(" ", strip=True)
+    assert notice == "To keep this page quick, only the first 2 are compared here. " \
+                     "When you check these again, the next ones are listed."
+    assert "More than 2 submissions in progress" in published.get_text()
+
+    again = admin.client.post(f"/admin/services/{NAME_CHANGE}/versions/1/recheck", data={"submission": references[:2]})
+    assert again.status_code == 303
+    after = admin.get(f"/admin/services/{NAME_CHANGE}/versions/1")
+    rows = after.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
+    assert [r.find("input", attrs={"name": "submission"})["value"] for r in rows] == references[2:]
+    assert after.find("p", class_="notice") is None
+    assert "1 submission in progress was checked on an earlier version" in after.get_text()
+
+
+def test_a_coded_answer_of_a_published_version_reaches_the_api_in_words_as_its_document_says(
+        app: Flask, filled: Callable[..., bytes], corpus: object) -> None:
+    import json
+
+    import jsonschema
+
+    from tests.web.api import files, send
+    from tests.web.test_api_contract import ROOT
+
+    with app.app_context():
+        from web.studio import versions
+
+        seed = versions.seed_text(NAME_CHANGE) or ""
+        worded = seed.replace("one_of: [Supreme, County, New York City Civil]",
+                              "one_of: [{value: Supreme, en: Supreme Court, es: Corte Suprema}, County, "
+                              "New York City Civil]")
+        assert worded != seed
+        db.session.add(ServiceVersion(service_id=NAME_CHANGE, number=1, version="2026-12-03-words", diff_text="",
+                                      yaml_text=versions.set_version(worded, "2026-12-03-words")))
+        db.session.commit()
+        versions.store().refresh()
+        from web import jobs
+
+        assert jobs.services()[NAME_CHANGE].version == "2026-12-03-words"
+    petition = filled("forms/ny_ucs_nc1_adult_name_change_petition.pdf", CourtType="Supreme")
+    client = app.test_client()
+    answers = {lang: send(client, "/checks", files(service=NAME_CHANGE, **{"item-petition": (petition, "p.pdf")}),
+                          query=f"?lang={lang}") for lang in ("en", "es")}
+    assert all(a.status_code == 200 for a in answers.values()), answers["en"].get_data(as_text=True)[:300]
+    forms = {lang: a.get_json()["forms"][0] for lang, a in answers.items()}
+    assert forms["en"]["values"]["court"] == forms["es"]["values"]["court"] == "Supreme", "values keep the code"
+    assert forms["en"]["value_words"] == {"court": "Supreme Court"}
+    assert forms["es"]["value_words"] == {"court": "Corte Suprema"}
+
+    document = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    documented = document["components"]["schemas"]["FormResult"]
+    assert documented["properties"]["value_words"]["additionalProperties"] == {"type": "string"}
+    # Every key the API gives a form result is in the document, with the type it has there.
+    closed = {"$ref": "#/components/schemas/Closed",
+              "components": {"schemas": {**document["components"]["schemas"],
+                                         "Closed": {**documented, "additionalProperties": False}}}}
+    for form in forms.values():
+        jsonschema.validate(form, closed)
+
+
+def test_the_visit_inputs_never_write_over_what_they_cannot_read_or_a_mode_that_does_not_exist() -> None:
+    from web.studio import editor
+
+    text = ('id: by-post\nversion: "1"\ntitle: {en: By post, es: Por correo}\n'
+            'visit: send it to the office  # not a set of keys\n')
+    answers = {"visit-mode": "mail", "visit-fees_en": "Free", "visit-fees_es": "Gratis", "o-new-name": "Office"}
+    assert editor.apply(text, answers, {}) == text
+    page = editor.view("by-post", text, {})
+    assert page.visit.mode == "in_person" and [o.index for o in page.visit.offices] == ["new"]
+
+    text = 'id: at-office\nversion: "1"\ntitle: {en: At the office, es: En la oficina}\n'
+    assert editor.apply(text, {"visit-mode": "boat"}, {}) == text, "a mode that does not exist is not written"
+    made = editor.apply(text, {"visit-mode": "mail", "o-new-name": "Clerk's office",
+                               "o-new-appointments": "https://example.gov/clerk"}, {})
+    assert made.endswith("visit:\n  mode: mail\n  offices:\n    - name: Clerk's office\n"
+                         "      appointments: https://example.gov/clerk\n")

@@ -1,9 +1,10 @@
 """The studio's edit form: a service file's titles, fields, rules and documents as plain form
 inputs, and the answers written back into its YAML, so nobody edits YAML by hand.
 
-Keys the form does not show (identify, visit, samples, editions, patterns...) are kept as
-they were. Lint messages are placed beside the input they are about, read from the key path
-the library writes into each message.
+Keys the form does not show (identify, samples, patterns...) are kept as they were. How
+people hand their papers in is edited in ``web.studio.visits``, other editions of a form in
+``web.studio.editions``. Lint messages are placed beside the input they are about, read from
+the key path the library writes into each message.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 import yaml
 
 from intake.services import FIELD_TYPES, FILE_TYPES
+from web.studio import editions, visits, wording
+from web.studio.editions import EditionRow
 from web.studio.versions import dump, flow, remove, round_trip
 
 RULE_KINDS = ("require", "at_least_one_of", "exactly_one_of", "equal", "date_order")
@@ -29,6 +32,8 @@ class Problem:
     where: str
     anchor: str
     blocking: bool
+    key: str = ""
+    """The input of its row it is about ("appointments"); "" for the row as a whole."""
 
 
 @dataclass
@@ -89,6 +94,7 @@ class FormView:
     title_es: str
     fields: list[FieldRow]
     rules: list[RuleRow]
+    editions: list[EditionRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -104,6 +110,7 @@ class Editor:
     summary_es: str
     forms: list[FormView]
     documents: list[DocumentRow]
+    visit: visits.VisitView
     problems: list[Problem]
     """Every lint message, in order, each linked to where it shows."""
     general: list[Problem]
@@ -141,12 +148,12 @@ def view(service_id: str, text: str, hints: Mapping[str, str], mistakes: tuple[s
         rules = [_rule_row(fi, ri, rule) for ri, rule in enumerate(spec.get("rules") or []) if isinstance(rule, dict)]
         rules.append(RuleRow(fi, "new", "", "", ""))
         forms.append(FormView(fi, str(spec.get("id") or ""), _words(spec.get("title"), "en"),
-                              _words(spec.get("title"), "es"), rows, rules))
+                              _words(spec.get("title"), "es"), rows, rules, editions.view(fi, spec)))
     documents = [_document_row(di, doc) for di, doc in enumerate(data.get("documents") or []) if isinstance(doc, dict)]
     documents.append(DocumentRow("new", "", "", "", True, False, ("pdf", "jpeg", "png"), "", "", ""))
     editor = Editor(service_id, str(data.get("version") or ""), _words(data.get("title"), "en"),
                     _words(data.get("title"), "es"), _words(data.get("summary"), "en"),
-                    _words(data.get("summary"), "es"), forms, documents, [], [])
+                    _words(data.get("summary"), "es"), forms, documents, visits.view(data), [], [])
     for message in mistakes:
         _place(editor, message, True)
     for message in warnings:
@@ -183,6 +190,7 @@ def _place(editor: Editor, message: str, blocking: bool) -> None:
     where = " › ".join(trail)
     target: Any = None
     anchor = "general-problems"
+    key = ""
     if trail[:1] == ["forms"] and len(trail) >= 2:
         fi = _index(trail[1])
         form = next((f for f in editor.forms if f.index == fi), None)
@@ -193,15 +201,25 @@ def _place(editor: Editor, message: str, blocking: bool) -> None:
             ri = _index(trail[3])
             target = next((r for r in form.rules if r.index == ri), None)
             anchor = f"r-{fi}-{ri}" if target else anchor
-        elif form is not None and len(trail) >= 3 and trail[2] == "title":
+        elif form is not None and len(trail) >= 4 and trail[2] == "editions":
+            ei = _index(trail[3])
+            target = next((e for e in form.editions if e.index == ei), None)
+            if target is not None:
+                anchor, key = target.key, trail[4] if len(trail) > 4 else ""
+                text = wording.plain("edition", key, text)
+            else:
+                target, anchor = form, f"form-{fi}"
+        elif form is not None and len(trail) >= 3 and trail[2] in ("title", "editions"):
             target, anchor = form, f"form-{fi}"
     elif trail[:1] == ["documents"] and len(trail) >= 2:
         di = _index(trail[1])
         target = next((d for d in editor.documents if d.index == di), None)
         anchor = f"d-{di}" if target else anchor
+    elif trail[:1] == ["visit"]:
+        target, anchor, key, text = _place_visit(editor.visit, trail, text)
     elif trail[:1] and trail[0] in ("title", "summary", "version"):
         target, anchor = editor.top, "about"
-    problem = Problem(text, where, anchor, blocking)
+    problem = Problem(text, where, anchor, blocking, key)
     editor.problems.append(problem)
     if isinstance(target, list):
         target.append(problem)
@@ -209,6 +227,21 @@ def _place(editor: Editor, message: str, blocking: bool) -> None:
         target.problems.append(problem)
     else:
         editor.general.append(problem)
+
+
+def _place_visit(visit: visits.VisitView, trail: list[str], text: str) -> tuple[Any, str, str, str]:
+    """Where a message about ``visit`` goes: an office's or a bring line's row, or the visit's
+    own inputs (its mode, its fees); said in the admin's words."""
+    part = trail[1] if len(trail) > 1 else ""
+    if part in ("offices", "bring") and len(trail) > 2:
+        i = _index(trail[2])
+        rows: list[Any] = visit.offices if part == "offices" else visit.bring
+        row = next((r for r in rows if r.index == i), None)
+        if row is not None:
+            key = trail[3] if part == "offices" and len(trail) > 3 else ""
+            section = "office" if part == "offices" else "visit"
+            return row, row.key, key, wording.plain(section, key or part, text)
+    return visit, "visit", part, wording.plain("visit", part, text)
 
 
 def _index(part: str) -> int | None:
@@ -263,6 +296,7 @@ def apply(text: str, answers: Mapping[str, str], lists: Mapping[str, list[str]])
             spec["rules"] = kept
         elif not kept:
             spec.pop("rules", None)
+        editions.apply(fi, spec, answers)
     documents = [d for d in (data.get("documents") or []) if isinstance(d, dict)]
     kept_docs = []
     for di, doc in enumerate(documents):
@@ -274,6 +308,7 @@ def apply(text: str, answers: Mapping[str, str], lists: Mapping[str, list[str]])
         kept_docs.append(added_doc)
     if (kept_docs or "documents" in data) and kept_docs != documents:
         data["documents"] = kept_docs
+    visits.apply(data, answers)
     written = dump(data)
     if _data(written) == _data(text):
         return text  # nothing changed: the text stays as written, to the letter

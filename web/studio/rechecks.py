@@ -8,6 +8,7 @@ ready, not rejected); purged submissions are gone from the database, so never li
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from flask import current_app
@@ -21,7 +22,8 @@ from web.models import StaffUser, Submission, WorkItem, db
 
 DECIDED = ("ready", "rejected")
 MOST = 50
-"""Submissions compared on one page: each is a real check of its stored files."""
+"""Submissions compared on one page: each is a real check of its stored files, so the page
+says so when more are waiting, and lists the next ones once these are checked again."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,9 @@ class Change:
         return self.before != self.after
 
 
-def in_flight(service: Service) -> list[Submission]:
-    """Undecided submissions of the service whose latest check used another version."""
+def in_flight(service: Service, most: int = MOST) -> list[Submission]:
+    """Undecided submissions of the service whose latest check used another version: the first
+    ``most`` of them (one more tells the page there are others)."""
     rows = db.session.execute(
         select(Submission).outerjoin(WorkItem, WorkItem.submission_id == Submission.id)
         .where(Submission.service_id == service.id, (WorkItem.status.is_(None)) | (WorkItem.status.not_in(DECIDED)))
@@ -47,24 +50,40 @@ def in_flight(service: Service) -> list[Submission]:
         latest = submission.latest
         if latest is not None and latest.service_version != service.version and submission.current_files:
             out.append(submission)
-        if len(out) >= MOST:
+        if len(out) >= most:
             break
     return out
 
 
-def preview(service: Service, submissions: list[Submission]) -> list[Change]:
-    """Each submission's verdict now and under ``service``, from its stored files (nothing is
-    written)."""
+@dataclass(frozen=True)
+class Preview:
+    """What checking again on a version would give: the first ``MOST`` submissions still on an
+    earlier one, and whether there are more than that."""
+
+    changes: list[Change]
+    more: bool
+
+    @property
+    def changed(self) -> list[Change]:
+        return [c for c in self.changes if c.changed]
+
+
+def preview(service: Service) -> Preview:
+    """Each waiting submission's verdict now and under ``service``, from its stored files, for at
+    most ``MOST`` of them (nothing is written). All are read in one sandbox worker borrowed for
+    the run, so the preview never holds more than one of them however many are waiting."""
+    waiting = in_flight(service, MOST + 1)
+    shown, more = waiting[:MOST], len(waiting) > MOST
     blobs = storage.from_config(current_app.config["STORAGE"])
+    packets = ([(f.item, intake.Upload(f.name, blobs.get(f.sha256))) for f in submission.current_files]
+               for submission in shown)
     changes = []
-    for submission in submissions:
-        latest = submission.latest
-        assert latest is not None
-        before, pinned = latest.status, latest.service_version
-        files = [(f.item, intake.Upload(f.name, blobs.get(f.sha256))) for f in submission.current_files]
-        report = jobs.run_check(service, files)
-        changes.append(Change(submission, before, report.status, pinned))
-    return changes
+    with contextlib.closing(jobs.run_checks(service, packets)) as reports:
+        for submission, report in zip(shown, reports, strict=True):
+            latest = submission.latest
+            assert latest is not None
+            changes.append(Change(submission, latest.status, report.status, latest.service_version))
+    return Preview(changes, more)
 
 
 def recheck(service: Service, submissions: list[Submission], user: StaffUser) -> int:

@@ -230,6 +230,13 @@ def flow(entries: dict[str, Any]) -> Any:
     return out
 
 
+def block() -> Any:
+    """A new empty mapping written over several lines, as the service files write an office."""
+    from ruamel.yaml.comments import CommentedMap
+
+    return CommentedMap()
+
+
 def remove(mapping: dict[str, Any], key: str) -> None:
     """Delete ``key``. ruamel.yaml keeps the whole-line comments written below a key with that
     key; they are about what follows, so they stay, above the next key."""
@@ -254,3 +261,44 @@ def dump(data: object) -> str:
     out = io.StringIO()
     _yaml().dump(data, out)
     return out.getvalue()
+
+
+def put(mapping: Any, key: str, value: Any) -> None:
+    """Set ``key`` unless it already holds ``value`` (an unchanged scalar keeps its quotes and
+    comments); an empty ``value`` removes the key."""
+    if value in (None, "", [], {}):
+        mapping.pop(key, None)
+    elif mapping.get(key) != value:
+        mapping[key] = value
+
+
+def put_words(mapping: Any, key: str, en: str, es: str) -> None:
+    """``{en: ..., es: ...}`` under ``key``, edited in place when it is there (its layout stays);
+    both empty removes the key. One language left empty is written empty, for the lint to name."""
+    en, es = en.strip(), es.strip()
+    if not en and not es:
+        mapping.pop(key, None)
+        return
+    old = mapping.get(key)
+    if isinstance(old, dict):
+        words_into(old, en, es)
+    else:
+        mapping[key] = flow({"en": en, "es": es})
+
+
+def words_into(old: Any, en: str, es: str) -> None:
+    """An ``{en, es}`` mapping given new words in place: only a changed language is written."""
+    for lang, words in (("en", en.strip()), ("es", es.strip())):
+        if old.get(lang) != words:
+            old[lang] = words
+
+
+def place(mapping: Any, key: str, value: Any, before: tuple[str, ...]) -> None:
+    """A new ``key`` in ``mapping``, just before the first of ``before`` that it has (else last),
+    where authors write it."""
+    keys = list(mapping)
+    at = next((keys.index(k) for k in before if k in keys), len(keys))
+    if hasattr(mapping, "insert"):
+        mapping.insert(at, key, value)
+    else:
+        mapping[key] = value

@@ -252,12 +252,10 @@ def version(service_id: str, number: int) -> str:
     row = _version_or_404(service_id, number)
     newest = versions.newest(service_id)
     offered = jobs.services().get(service_id)
-    changes: list[rechecks.Change] = []
     is_newest = newest is not None and newest.id == row.id and offered is not None and offered.version == row.version
-    if is_newest and offered is not None:
-        changes = rechecks.preview(offered, rechecks.in_flight(offered))
+    found = rechecks.preview(offered) if is_newest and offered is not None else rechecks.Preview([], False)
     return render_template("studio/version.html", row=row, service_id=service_id, history=versions.history(service_id),
-                           changes=changes, changed=[c for c in changes if c.changed], is_newest=is_newest,
+                           changes=found.changes, changed=found.changed, more=found.more, is_newest=is_newest,
                            most=rechecks.MOST, display=references.display)
 
 

@@ -8,7 +8,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, IndirectObject, NameObject
 
 from tests.intake.hostile.family import Family
-from tests.pdfs import _dict, _stream, _to_bytes
+from tests.pdfs import FormBuilder, _dict, _stream, _to_bytes
 
 _BOX = ArrayObject(FloatObject(v) for v in (0, 0, 612, 792))
 
@@ -39,6 +39,22 @@ def fan_out(levels: int = 10, times: int = 10) -> bytes:
     _page(writer, b"BT /F1 12 Tf 72 720 Td (Fan-out) Tj ET /X Do",
           _dict({"/Font": font, "/XObject": _dict({"/X": inner})}))
     return _to_bytes(writer)
+
+
+def radio_beside_fan_out(levels: int = 6, times: int = 10) -> bytes:
+    """A 3 KB blank form whose second page draws a drawing that draws the next ``times`` times,
+    ``levels`` deep (a million letters), with a radio group on that page: reading the words
+    printed beside its buttons with no caps keeps a process busy for minutes."""
+    builder = FormBuilder(pages=2).add_text("Name", tooltip="Your name").add_radio("Choice", ["1", "2"], page=2)
+    writer = builder._writer
+    font = _dict({"/F1": _helvetica(writer)})
+    inner = _drawing(writer, b"BT /F1 12 Tf 72 700 Td (x) Tj ET", _dict({"/Font": font}))
+    for _ in range(levels):
+        inner = _drawing(writer, b"/X Do " * times, _dict({"/XObject": _dict({"/X": inner})}))
+    page = builder._pages[1]
+    page[NameObject("/Resources")] = _dict({"/Font": font, "/XObject": _dict({"/X": inner})})
+    page[NameObject("/Contents")] = writer._add_object(_stream(b"/X Do"))
+    return builder.build()
 
 
 def shared_page_resources(pages: int = 150, fonts: int = 2000) -> bytes:
