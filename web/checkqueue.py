@@ -282,13 +282,46 @@ def sweep(now: dt.datetime | None = None) -> int:
     return sent
 
 
+@dataclass(frozen=True)
+class Newest:
+    """The newest check of a submission, read from its row alone: never its report."""
+
+    id: int
+    state: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    file_ids: tuple[int, ...] | None
+    """The files it reads; None for a check that ran in the request (it read the files the
+    submission has now, as the newest check)."""
+
+
+def newest(submission_id: int) -> Newest | None:
+    """The submission's newest check, in one query of its small columns (a poll must not load
+    every check's report, which holds the whole packet in every language)."""
+    row = db.session.execute(
+        select(CheckRecord.id, CheckRecord.state, CheckRecord.created_at, CheckRecord.started_at,
+               CheckRecord.finished_at, CheckRecord.files_json)
+        .where(CheckRecord.submission_id == submission_id).order_by(CheckRecord.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    files = tuple(json.loads(row.files_json)["files"]) if row.files_json else None
+    return Newest(id=row.id, state=row.state, created_at=row.created_at, started_at=row.started_at,
+                  finished_at=row.finished_at, file_ids=files)
+
+
+def ahead_of(check: Newest | CheckRecord) -> int:
+    """Queued checks ahead of this one (none once it is running or finished)."""
+    if check.state != "queued":
+        return 0
+    return int(db.session.execute(select(func.count(CheckRecord.id)).where(
+        CheckRecord.state == "queued", CheckRecord.id < check.id)).scalar_one())
+
+
 def progress(submission: Submission) -> dict[str, Any]:
-    """Where the submission's pending check stands, for the "Checking your files" page."""
-    check = submission.pending
+    """Where the submission's pending check stands, for the "Checking your files" page: read
+    from the newest check's row alone."""
+    check = newest(submission.id)
     if check is None:
-        return {"state": submission.checks[-1].state if submission.checks else "none", "ahead": 0}
-    ahead = 0
-    if check.state == "queued":
-        ahead = int(db.session.execute(select(func.count(CheckRecord.id)).where(
-            CheckRecord.state == "queued", CheckRecord.id < check.id)).scalar_one())
-    return {"state": check.state, "ahead": ahead}
+        return {"state": "none", "ahead": 0}
+    return {"state": check.state, "ahead": ahead_of(check)}

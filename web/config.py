@@ -97,6 +97,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_LOOKUP": "10 per minute",
+    # A program polling a submission's check (which needs its secret, so guesses gain nothing).
+    "RATELIMIT_POLL": "120 per minute",
     "RATELIMIT_REFERENCE": "10 per 10 minutes",
     "RATELIMIT_UPLOAD": "30 per minute",
     "RATELIMIT_SIGN_IN": "5 per minute",

@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -201,6 +202,8 @@ class S3Storage:
         # A session of its own: creating clients from boto3's default session is not thread-safe.
         self.client: Any = boto3.session.Session().client(
             "s3", endpoint_url=endpoint_url or None, region_name=region or None, config=config)
+        # The blob this thread last found missing: the put that follows need not ask again.
+        self._looked = threading.local()
 
     def __repr__(self) -> str:
         return f"S3Storage({s3_url(self.bucket, self.prefix)!r})"
@@ -212,9 +215,14 @@ class S3Storage:
 
     def put(self, data: bytes) -> str:
         """Store ``data`` and return its sha256, once the object is stored whole; a no-op when
-        the same content is already there."""
+        the same content is already there.
+
+        Right after :meth:`exists` said this content is missing (as an upload asks, to know
+        which blobs it wrote), the object is written without asking S3 a second time."""
         sha256 = hashlib.sha256(data).hexdigest()
-        if self.exists(sha256):
+        just_missing = getattr(self._looked, "missing", None) == sha256
+        self._looked.missing = None
+        if not just_missing and self.exists(sha256):
             return sha256
         self.client.put_object(
             Bucket=self.bucket, Key=self._key(sha256), Body=data,
@@ -246,10 +254,12 @@ class S3Storage:
 
     def exists(self, sha256: str) -> bool:
         key = self._key(sha256)
+        self._looked.missing = None
         try:
             self.client.head_object(Bucket=self.bucket, Key=key)
         except Exception as exc:
             if _not_found(exc):
+                self._looked.missing = sha256
                 return False
             raise
         return True

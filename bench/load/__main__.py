@@ -126,7 +126,8 @@ def start_layout(fleet: Fleet, manifest: Path) -> Layout:
         "INTAKE_ENV": "production", "INTAKE_SECRET_KEY": secrets.token_urlsafe(32),
         "INTAKE_DATABASE_URL": database.url, "INTAKE_STORAGE": f"s3://{BUCKET}", "INTAKE_S3_ENDPOINT_URL": s3.url,
         "INTAKE_BROKER_URL": f"{redis.url}/0", "INTAKE_RATELIMIT_STORAGE_URI": f"{redis.url}/1",
-        "INTAKE_RATELIMIT_UPLOAD": limit, "INTAKE_RATELIMIT_LOOKUP": limit, "INTAKE_RATELIMIT_REFERENCE": limit,
+        "INTAKE_RATELIMIT_UPLOAD": limit, "INTAKE_RATELIMIT_LOOKUP": limit, "INTAKE_RATELIMIT_POLL": limit,
+        "INTAKE_RATELIMIT_REFERENCE": limit,
         "INTAKE_CHECK_FAIR_SHARE": "0", "INTAKE_CHECK_SECONDS": str(CHECK_SECONDS),
         "INTAKE_SWEEP_SECONDS": str(SWEEP_SECONDS), "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1",
     })
@@ -183,11 +184,11 @@ def send_and_wait(layout: Layout, host: str, packet: packet_files.Packet) -> dic
     record["reference"] = body["reference"]
     while time.perf_counter() - began < 120:
         time.sleep(POLL_SECONDS)
-        seen = requests.get(host + answer.headers["Location"], headers={"Submission-Secret": body["secret"]},
-                            timeout=60)
+        seen = requests.get(f"{host}{answer.headers['Location']}/check",
+                            headers={"Submission-Secret": body["secret"]}, timeout=60)
         layout.statuses[str(seen.status_code)] += 1
-        if seen.status_code == 200 and seen.json()["check"]["state"] in ("done", "failed"):
-            record["state"] = seen.json()["check"]["state"]
+        if seen.status_code == 200 and seen.json()["state"] in ("done", "failed"):
+            record["state"] = seen.json()["state"]
             record["report_ms"] = (time.perf_counter() - began) * 1000
             return record
     raise RuntimeError(f"the check of {body['reference']} did not finish within 120 s")

@@ -2,9 +2,10 @@
 
 Each iteration sends one packet (``POST /api/v1/submissions``, multipart, with an
 ``Idempotency-Key``), alternating between the web hosts and going round the packets, then
-polls the submission's Location with its secret until ``check.state`` is done or failed,
-asking each host in turn: every ``LOAD_POLL_SECONDS`` while the check runs or is next, less
-often the more checks ``check.ahead`` says are queued before it. One line per upload goes to
+polls the submission's light status route (its Location + ``/check``) with its secret and
+the last answer's ETag until ``state`` is done or failed, asking each host in turn: every
+``LOAD_POLL_SECONDS`` while the check runs or is next, less often the more checks
+``counts.ahead`` says are queued before it. One line per upload goes to
 ``LOAD_RECORDS`` (JSON lines); the count of answers by HTTP status goes to ``LOAD_STATUSES``
 when locust quits. The benchmark
 (``python -m bench.load``) sets these variables and starts locust; it is not run by hand:
@@ -108,23 +109,29 @@ class Citizen(HttpUser):
             body = answer.json()
             answer.success()
         record["reference"] = body["reference"]
-        location = answer.headers["Location"]
+        status_path = f"{answer.headers['Location']}/check"
         secret = body["secret"]
         deadline = time.perf_counter() + POLL_LIMIT
         ahead = int(body.get("check", {}).get("ahead", 0))
+        etag = ""
         for turn in itertools.count(1):
             if time.perf_counter() > deadline:
                 record["state"] = "gave up"
                 return
             gevent.sleep(poll_delay(ahead))
             poll_host = HOSTS[(record["n"] + turn) % len(HOSTS)]
-            with self.client.get(f"{poll_host}{location}", headers={"Submission-Secret": secret},
-                                 name="GET /api/v1/submissions/<ref>", timeout=60, catch_response=True) as seen:
+            headers = {"Submission-Secret": secret} | ({"If-None-Match": etag} if etag else {})
+            with self.client.get(f"{poll_host}{status_path}", headers=headers,
+                                 name="GET /api/v1/submissions/<ref>/check", timeout=60, catch_response=True) as seen:
+                if seen.status_code == 304:  # nothing changed since the last answer
+                    seen.success()
+                    continue
                 if seen.status_code != 200:
                     seen.failure(f"{seen.status_code}: {seen.text[:300]}")
                     continue
-                check = seen.json()["check"]
-                state, ahead = check["state"], int(check.get("ahead", 0))
+                status = seen.json()
+                state, ahead = status["state"], int(status["counts"]["ahead"])
+                etag = seen.headers.get("ETag", "")
                 seen.success()
             if state in ("done", "failed"):
                 record["state"] = state

@@ -104,6 +104,20 @@ def test_storing_the_same_content_twice_writes_it_once(s3_server: str, bucket: s
     assert blobs.put(b"") == SHA_OF_NOTHING and blobs.get(SHA_OF_NOTHING) == b""
 
 
+def test_a_blob_found_missing_is_written_without_asking_again(s3_server: str, bucket: str, s3: Any) -> None:
+    blobs = storage.S3Storage(bucket, endpoint_url=s3_server)
+    calls: list[str] = []
+    blobs.client.meta.events.register("before-call.s3", lambda model, **_kw: calls.append(model.name))
+    assert not blobs.exists(SHA_OF_NOTHING)
+    new = b"a new bill"
+    sha = hashlib.sha256(new).hexdigest()
+    assert not blobs.exists(sha) and blobs.put(new) == sha
+    assert calls == ["HeadObject", "HeadObject", "PutObject"], "one look per blob, then one write"
+    assert blobs.get(sha) == new
+    calls.clear()
+    assert blobs.put(new) == sha and calls == ["HeadObject"], "a later put looks again, and writes nothing"
+
+
 def test_a_prefix_keeps_the_blobs_under_it_and_sees_only_them(s3_server: str, bucket: str, s3: Any) -> None:
     outside = storage.S3Storage(bucket, endpoint_url=s3_server)
     inside = storage.from_config(f"s3://{bucket}/intake/files/", {"S3_ENDPOINT_URL": s3_server})

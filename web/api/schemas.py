@@ -84,6 +84,11 @@ class IdempotencyHeader(ma.Schema):
                                               "and body returns the first answer; another body is refused"})
 
 
+class ConditionalHeader(ma.Schema):
+    if_none_match = fields.String(data_key="If-None-Match", validate=text(1000), metadata={
+        "description": "The ETag of an earlier answer: a 304 with no body while nothing has changed"})
+
+
 class ExportArgs(ma.Schema):
     """The web queue's filters; as on the web, a value that makes no sense is ignored."""
 
@@ -247,6 +252,10 @@ class FormResultSchema(Open):
     file = fields.String(required=True)
     sha256 = fields.String(required=True)
     values = fields.Dict(keys=fields.String(), required=True)
+    value_words = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": (
+        "The words the citizen read for answers the form stores as codes, by field id, in the "
+        "report's language (\"Married\" for Choice2); values keeps the code. Reports made before "
+        "it was added have none.")})
     problems = fields.List(fields.Nested(ReportProblemSchema), required=True)
 
 
@@ -356,6 +365,33 @@ class CheckStateSchema(Open):
     queued_at = fields.String(required=True, metadata={"format": "date-time"})
     finished_at = fields.String(allow_none=True, metadata={"format": "date-time"})
     ahead = fields.Integer(required=True, metadata={"description": "Queued checks ahead of this one"})
+
+
+class CheckCountsSchema(Open):
+    files = fields.Integer(required=True, metadata={"description": "Files the check reads"})
+    ahead = fields.Integer(required=True, metadata={
+        "description": "Queued checks ahead of this one (0 once it runs or has finished)"})
+
+
+class CheckLinksSchema(Open):
+    report = fields.String(required=True, metadata={
+        "description": "The latest finished report, in full (a 409 until the first check is done)"})
+    submission = fields.String(required=True, metadata={"description": "The whole submission"})
+
+
+class CheckStatusSchema(Open):
+    """The newest check of a submission, light enough to poll: no report, no words."""
+
+    reference = fields.String(required=True, metadata={"description": "The reference code, as stored"})
+    state = fields.String(required=True, metadata={
+        "enum": ["queued", "running", "done", "failed"],
+        "description": "Where the newest check stands: queued, then running, then done (its report is ready) "
+                       "or failed (after its retry; the files are kept and the office sees why)"})
+    queued_at = fields.String(required=True, metadata={"format": "date-time"})
+    started_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    finished_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    counts = fields.Nested(CheckCountsSchema, required=True)
+    links = fields.Nested(CheckLinksSchema, required=True)
 
 
 class SubmissionSchema(Open):

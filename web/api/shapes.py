@@ -7,6 +7,7 @@ exactly as the library made them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
@@ -94,23 +95,37 @@ def work(item: WorkItem) -> dict[str, Any]:
 
 def submission(submission: Submission, service: Service, lang: str) -> dict[str, Any]:
     """A submission as its citizen and clerks see it: the latest report with the clerks' waivers applied."""
-    report = waivers.report(submission, lang) if submission.latest is not None else None
+    return submissions(submission, service, (lang,))[lang]
+
+
+def submissions(submission: Submission, service: Service, langs: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The submission in each of ``langs``, as :func:`submission` gives it in one.
+
+    What has no words (files, the check's state, the clerk's work) is read once. When nothing
+    with words is there either (no report yet, no request, no decision, as for a new upload
+    whose check is queued), the answer is the same in every language and is made once."""
     newest = submission.checks[-1] if submission.checks else None
-    return {
+    shared = {
         "reference": submission.reference, "display_reference": references.display(submission.reference),
-        "service": submission.service_id, "status": report["status"] if report else "checking",
+        "service": submission.service_id,
         "created_at": when(submission.created_at), "updated_at": when(submission.updated_at),
         "files": [{"id": f.id, "item": f.item, "name": f.name, "sha256": f.sha256, "size": f.size, "kind": f.kind,
                    "added_at": when(f.created_at)} for f in submission.current_files],
         "check": {"state": newest.state if newest else "done",
                   "queued_at": when(newest.created_at if newest else submission.created_at),
                   "finished_at": when(newest.finished_at) if newest and newest.finished_at else None,
-                  "ahead": checkqueue.progress(submission)["ahead"]},
-        "report": report,
-        "requests": requests(submission, service, lang),
+                  "ahead": checkqueue.ahead_of(newest) if newest else 0},
         "work": work(clerk_work.work_item(submission)),
-        "decision": decision(submission, service, lang),
     }
+    out: dict[str, dict[str, Any]] = {}
+    for lang in langs:
+        report = waivers.report(submission, lang) if submission.latest is not None else None
+        worded = {"report": report, "requests": requests(submission, service, lang),
+                  "decision": decision(submission, service, lang)}
+        if not any(worded.values()):
+            return {each: shared | worded | {"status": "checking"} for each in langs}
+        out[lang] = shared | worded | {"status": report["status"] if report else "checking"}
+    return out
 
 
 def queue_row(submission: Submission, item: WorkItem, summary: queue.Summary) -> dict[str, Any]:

@@ -1,17 +1,22 @@
 """Submissions for citizens' apps and kiosks: create one (safely retried with an
 ``Idempotency-Key``), then read it, its report and the clerk's requests, and add files,
-all with the secret given at creation in the ``Submission-Secret`` header.
+all with the secret given at creation in the ``Submission-Secret`` header. A program waiting
+for a check polls ``…/check``, which reads the newest check's row alone and answers 304 to an
+unchanged ETag.
 
 A wrong secret and an unknown reference get the same 404, so guessing tells nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import Response, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from web import checkqueue, jobs, references, waivers
 from web.api import bp, errors, idempotency, schemas, shapes, uploads
@@ -19,7 +24,7 @@ from web.api.catalogue import known_service
 from web.api.problems import ApiProblem
 from web.citizen import packets
 from web.limits import limiter
-from web.models import Submission, db
+from web.models import Submission, SubmissionFile, db
 
 SECRET: list[dict[str, list[str]]] = [{"secret": []}]
 IDEMPOTENCY_SCOPE = "POST /api/v1/submissions"
@@ -94,9 +99,11 @@ def create(**form: Any) -> ResponseReturnValue:
             packets.refuse(service, refused)
             submission, secret = packets.create(service, packets.without(kept, late), report, client_key=None,
                                                 zip_code=zip_code)
-        answers = {lang: shapes.submission(submission, service, lang) | {"secret": secret,
-                                                                         "refused": uploads.listed(refused)}
-                   for lang in current_app.config["LANGUAGES"]}
+        # A retry may ask in another language, so the stored answer has each; without a key, one will do.
+        langs = current_app.config["LANGUAGES"] if key else (g.lang,)
+        listed = uploads.listed(refused)
+        answers = {lang: shaped | {"secret": secret, "refused": listed}
+                   for lang, shaped in shapes.submissions(submission, service, langs).items()}
     except BaseException:
         if key:
             idempotency.release(IDEMPOTENCY_SCOPE, key)
@@ -195,6 +202,54 @@ def report(reference: str, **_args: Any) -> ResponseReturnValue:
     response = jsonify(waivers.report(submission, g.lang))
     response.headers["Content-Language"] = g.lang
     return response
+
+
+@bp.get("/submissions/<reference>/check")
+@bp.doc(tags=["submissions"], security=SECRET)
+@bp.arguments(schemas.ConditionalHeader, location="headers", as_kwargs=True)
+@bp.response(200, schemas.CheckStatusSchema, headers={
+    "ETag": {"description": "A strong validator of this answer: send it back in If-None-Match",
+             "schema": {"type": "string"}}})
+@bp.alt_response(304, description="Nothing has changed since the answer with the ETag sent in If-None-Match",
+                 headers={"ETag": {"description": "The same validator", "schema": {"type": "string"}}})
+@errors(401, 404, 422, 429)
+@limiter.limit(lambda: current_app.config["RATELIMIT_POLL"])
+def check_state(reference: str, **_headers: Any) -> ResponseReturnValue:
+    """Where the newest check stands.
+
+    For programs waiting on a check: its state (queued, running, done or failed), its counts
+    and a link to the full report, read from the newest check alone, so asking often is cheap.
+    Send the ``ETag`` back in ``If-None-Match`` to get a 304 with no body while nothing has
+    changed. Poll until the state is done or failed, then read the report."""
+    submission = _find(reference)
+    newest = checkqueue.newest(submission.id)
+    if newest is None:  # every upload writes a check; read as the submission's own answer reads it
+        files, state, ahead = _current_files(submission.id), "done", 0
+        queued_at, started_at, finished_at = submission.created_at, None, None
+    else:
+        files = len(newest.file_ids) if newest.file_ids is not None else _current_files(submission.id)
+        state, ahead = newest.state, checkqueue.ahead_of(newest)
+        queued_at, started_at, finished_at = newest.created_at, newest.started_at, newest.finished_at
+    body = {"reference": submission.reference, "state": state, "queued_at": shapes.when(queued_at),
+            "started_at": shapes.when(started_at) if started_at else None,
+            "finished_at": shapes.when(finished_at) if finished_at else None,
+            "counts": {"files": files, "ahead": ahead},
+            "links": {"report": url_for("api.report", reference=submission.reference),
+                      "submission": url_for("api.read", reference=submission.reference)}}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    etag = hashlib.sha256(text.encode()).hexdigest()[:32]
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = Response(text, mimetype="application/json")
+    response.set_etag(etag)  # kept by the program itself: like every API answer, no cache may store it
+    return response
+
+
+def _current_files(submission_id: int) -> int:
+    """The files a submission has now: what a check that ran in the request read, as the newest."""
+    return int(db.session.execute(select(func.count(SubmissionFile.id)).where(
+        SubmissionFile.submission_id == submission_id, SubmissionFile.removed_at.is_(None))).scalar_one())
 
 
 @bp.get("/submissions/<reference>/requests")

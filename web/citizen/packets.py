@@ -246,9 +246,17 @@ def zip_matches(submission: Submission, zip_code: str) -> bool:
 
 
 def _store_all(files: list[tuple[str | None, intake.Upload]], written: list[str]) -> None:
-    """Store every file, noting in ``written`` each blob this call wrote (not those already there)."""
+    """Store every file, noting in ``written`` each blob this call wrote (not those already there).
+
+    Each content is asked about once, even when it serves several items, and a blob found
+    missing is written without asking again (object storage answers each question over the
+    network)."""
     blobs = storage.from_config(current_app.config["STORAGE"])
+    seen: set[str] = set()
     for _item, upload in files:
+        if upload.sha256 in seen:
+            continue
+        seen.add(upload.sha256)
         if not blobs.exists(upload.sha256):
             written.append(upload.sha256)
             blobs.put(upload.data)
