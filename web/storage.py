@@ -224,6 +224,7 @@ class S3Storage:
         self._looked.missing = None
         if not just_missing and self.exists(sha256):
             return sha256
+        self._looked.missing = None  # what exists() just noted is about to be stored
         self.client.put_object(
             Bucket=self.bucket, Key=self._key(sha256), Body=data,
             ContentMD5=base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode(),
