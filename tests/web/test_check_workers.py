@@ -364,3 +364,14 @@ def test_a_worker_killed_mid_check_loses_and_doubles_nothing(
     _wait_for(broker_app, lambda: _states(broker_app) == ["done"] * 5, seconds=180)
     with broker_app.app_context():
         assert db.session.query(Event).filter_by(kind="checked").count() == 5, "no check finished twice"
+
+
+@pytest.mark.parametrize("lang, one", [("en", "1 other check is ahead of yours"),
+                                       ("es", "Hay 1 revisión antes de la suya")])
+def test_the_checking_page_has_words_for_exactly_one_check_ahead(
+        queued_app: Flask, ds11: bytes, lang: str, one: str) -> None:
+    client = queued_app.test_client()
+    response = _upload(client, **{"item-ds11": (ds11, "ds11.pdf")})
+    page = Pages(client).get(response.headers["Location"] + f"?lang={lang}")
+    progress = page.find(id="progress")
+    assert one in progress["data-ahead-one"] and "{n}" in progress["data-ahead"]

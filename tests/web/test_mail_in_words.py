@@ -234,3 +234,36 @@ def test_a_queue_of_mail_and_visit_services_names_ready_for_both_and_each_row_fo
 def test_a_queue_of_services_sent_by_mail_only_says_ready_to_send(app: Flask) -> None:
     page = Pages(sign_in(app, "wen@example.gov")).get("/clerk")
     assert _ready_labels(page) == ("ready to send", ["ready to send"])
+
+
+def _catalogue_of(folder: Path, *service_ids: str) -> Path:
+    """A schemas folder holding only these shipped services (and the shared document kinds)."""
+    import shutil
+
+    shipped = Path(__file__).resolve().parents[2] / "schemas"
+    folder.mkdir()
+    for name in ("kinds", *service_ids):
+        shutil.copy(shipped / f"{name}.yaml", folder / f"{name}.yaml")
+    return folder
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_home_and_privacy_pages_of_services_sent_by_mail_never_speak_of_a_visit(
+        another_app: Callable[..., Flask], tmp_path: Path, lang: str) -> None:
+    mailed = another_app(SCHEMAS=str(_catalogue_of(tmp_path / "mail", "w9-vendor", "il-child-care")))
+    pages = Pages(mailed.test_client())
+    for url in ("/", "/privacy"):
+        page = pages.get(f"{url}?lang={lang}")
+        assert not VISIT_WORDS.search(page.get_text(" ")), url
+    home = pages.get(f"/?lang={lang}")
+    assert home.h1.get_text(strip=True) == {"en": "Check your paperwork before you send it",
+                                            "es": "Revise sus documentos antes de enviarlos"}[lang]
+
+
+def test_the_home_page_speaks_of_a_visit_only_where_every_service_is_visited(
+        app: Flask, another_app: Callable[..., Flask], tmp_path: Path) -> None:
+    visited = another_app(SCHEMAS=str(_catalogue_of(tmp_path / "visit", "passport-first-time")))
+    assert Pages(visited.test_client()).get("/").h1.get_text(strip=True) == "Check your paperwork before your visit"
+    both = Pages(app.test_client()).get("/")
+    assert both.h1.get_text(strip=True) == "Check your paperwork before you go or send it"
+    assert "what papers it needs" in both.select_one(".lead").get_text()

@@ -77,7 +77,8 @@ def _asked(submission: Submission, service: Service) -> list[dict[str, Any]]:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"reason": rules.reason, "accepts": _accepts, "in_sentence": in_sentence}
+    return {"reason": rules.reason, "accepts": _accepts, "in_sentence": in_sentence,
+            "offices": visits.offices, "wording": visits.wording}
 
 
 def _accepts(service: Service, document: DocumentSpec, lang: str) -> str:
@@ -111,7 +112,9 @@ def index() -> str:
     query = request.args.get("q", "").strip()[:200]
     services = list(jobs.services().values())
     found = {s.id for s in search.search(services, query)}
-    return render_template("citizen/index.html", services=services, found=found, query=query)
+    modes = {s.visit.by_mail for s in services}
+    return render_template("citizen/index.html", services=services, found=found, query=query,
+                           by_mail=modes == {True}, mixed=len(modes) > 1)
 
 
 @bp.get("/s/<service_id>")
