@@ -41,7 +41,8 @@
         var state = request.status === 200 ? JSON.parse(request.responseText) : null;
         if (!state || (state.state !== "queued" && state.state !== "running")) { window.location.reload(); return; }
         var text = state.state === "running" ? progress.dataset.running
-          : state.ahead > 0 ? progress.dataset.ahead.replace("{n}", state.ahead) : progress.dataset.queued;
+          : state.ahead === 1 ? progress.dataset.aheadOne
+          : state.ahead > 1 ? progress.dataset.ahead.replace("{n}", state.ahead) : progress.dataset.queued;
         if (progress.textContent.trim() !== text) { progress.textContent = text; }
         window.setTimeout(ask, 1500);
       });
