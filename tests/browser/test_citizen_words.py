@@ -18,6 +18,7 @@ import pytest
 from tests import shared_corpus
 from tests.browser.conftest import serving
 from tests.browser.test_journey import WORDS, _accessible
+from tests.web.test_bring_list import _items_after
 
 SERVICES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "schemas").glob("*.yaml")
                   if p.name != "kinds.yaml")
@@ -227,19 +228,6 @@ def _text_version(page: Any, result_url: str) -> list[str]:
     response = page.goto(result_url + "/bring.txt")
     assert response.ok and response.headers["content-type"].startswith("text/plain")
     return str(response.text()).splitlines()
-
-
-def _items_after(lines: list[str], heading: str) -> list[str]:
-    """The items listed under ``heading`` in the text version, each joined back from its lines."""
-    items: list[str] = []
-    for line in lines[lines.index(heading) + 1:]:
-        if line.startswith("- "):
-            items.append(line[2:])
-        elif line.startswith("  ") and items:
-            items[-1] += " " + line[2:]
-        else:
-            break
-    return items
 
 
 @pytest.mark.parametrize("lang, width, script", [("en", 360, True), ("es", 1280, True), ("es", 360, False)])
