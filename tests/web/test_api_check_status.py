@@ -61,6 +61,12 @@ def _newest_check(app: Flask) -> int:
         return int(db.session.query(CheckRecord.id).order_by(CheckRecord.id.desc()).limit(1).scalar())
 
 
+def _plain(app: Flask) -> FlaskClient:
+    """A client that sends only the test's own requests: under make test-stack the suite's
+    client also asks the database, after each request, whether the worker has finished."""
+    return FlaskClient(app, app.response_class, use_cookies=True)
+
+
 @contextmanager
 def _counting(app: Flask) -> Iterator[list[str]]:
     """Every SQL statement the app sends while the block runs."""
@@ -174,13 +180,14 @@ def test_asking_for_the_check_reads_only_the_newest_check_row_in_a_few_queries(
     run_queued(site)
     with site.app_context():
         assert db.session.query(CheckRecord).count() == 2
+    plain = _plain(site)
     with _counting(site) as seen:
-        answer = _status(client, body)
+        answer = _status(plain, body)
     assert answer.status_code == 200 and answer.get_json()["counts"]["files"] == 3
     assert 0 < len(seen) <= MOST_QUERIES, seen
     assert not any("report_json" in statement for statement in seen), "the report is never loaded"
     with _counting(site) as seen:
-        assert _status(client, body, answer.headers["ETag"]).status_code == 304
+        assert _status(plain, body, answer.headers["ETag"]).status_code == 304
     assert len(seen) <= MOST_QUERIES
 
 
@@ -211,8 +218,8 @@ def test_polling_past_the_limit_is_a_429_with_a_wait(
 
 def test_the_citizen_progress_reads_only_the_newest_check(
         site: Flask, ds11: bytes, bill: bytes) -> None:
-    client = site.test_client()
-    body = _upload(client, ds11, bill)
+    body = _upload(site.test_client(), ds11, bill)
+    client = _plain(site)
     with client.session_transaction() as session:
         session["access"] = [body["reference"]]
     with _counting(site) as seen:
@@ -259,7 +266,11 @@ def test_a_retry_in_the_other_language_gets_the_first_answer_in_that_language(
     assert spanish["reference"] == english["reference"] and spanish["secret"] == english["secret"]
     read = client.get(f"{API}/submissions/{english['reference']}?lang=es",
                       headers={"Submission-Secret": english["secret"]}).get_json()
-    assert spanish["report"] == read["report"] and spanish["files"] == read["files"]
+    assert spanish["files"] == read["files"]
+    if english["report"] is None:  # queued when first answered (a worker may have finished it since)
+        assert spanish["report"] is None and spanish["check"]["state"] == english["check"]["state"]
+    else:
+        assert spanish["report"] == read["report"]
     if english["report"] is not None:  # checked in the request: the report has words
         assert english["report"]["lang"] == "en" and spanish["report"]["lang"] == "es"
         assert english["report"] != spanish["report"]
