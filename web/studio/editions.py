@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from web.studio.versions import flow, place, put, words_into
+from web.studio.versions import flow, place, put, rows_into, words_into
 from web.studio.visits import words
 
 STATUSES = ("outdated", "wrong")
@@ -49,30 +49,8 @@ def view(fi: int, spec: Mapping[str, Any]) -> list[EditionRow]:
 
 def apply(fi: int, spec: Any, answers: Mapping[str, str]) -> None:
     """Write one form's edition inputs into ``spec`` (a round-trip mapping)."""
-    found = spec.get("editions")
-    if found is not None and not isinstance(found, list):
-        return
-    editions = found if found is not None else []
-    for ei in reversed(range(len(editions))):
-        key = f"e-{fi}-{ei}"
-        if f"{key}-id" not in answers or not isinstance(editions[ei], dict):
-            continue
-        if answers.get(f"{key}-remove") or not _given(answers, key):
-            del editions[ei]
-        else:
-            _edition(editions[ei], answers, key)
-    if _given(answers, f"e-{fi}-new"):
-        made = flow({})
-        _edition(made, answers, f"e-{fi}-new")
-        editions.append(made)
-    if editions and found is None:
-        place(spec, "editions", editions, ("identify", "fields", "rules"))
-    elif not editions and found is not None:
-        del spec["editions"]
-
-
-def _given(answers: Mapping[str, str], key: str) -> bool:
-    return any((answers.get(f"{key}-{part}") or "").strip() for part in ("id", "title_en", "title_es", "revision"))
+    rows_into(spec, "editions", answers, f"e-{fi}", ("id", "title_en", "title_es", "revision"), _edition,
+              lambda: flow({}), ("identify", "fields", "rules"))
 
 
 def _edition(edition: Any, answers: Mapping[str, str], key: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -302,3 +303,35 @@ def place(mapping: Any, key: str, value: Any, before: tuple[str, ...]) -> None:
         mapping.insert(at, key, value)
     else:
         mapping[key] = value
+
+
+def rows_into(parent: Any, key: str, answers: Mapping[str, str], prefix: str, parts: tuple[str, ...],
+              write: Callable[[Any, Mapping[str, str], str], None], make: Callable[[], Any],
+              before: tuple[str, ...]) -> None:
+    """A list of entries edited as rows (``<prefix>-<i>-<part>`` inputs, one ``<prefix>-new`` row):
+    each row shown is written, removed when asked or emptied, a new one added when given; a list
+    written as something else is never written over, and an emptied list is left out."""
+    found = parent.get(key)
+    if found is not None and not isinstance(found, list):
+        return
+    rows = found if found is not None else []
+
+    def given(name: str) -> bool:
+        return any((answers.get(f"{name}-{part}") or "").strip() for part in parts)
+
+    for i in reversed(range(len(rows))):
+        name = f"{prefix}-{i}"
+        if f"{name}-{parts[0]}" not in answers or not isinstance(rows[i], dict):
+            continue
+        if answers.get(f"{name}-remove") or not given(name):
+            del rows[i]
+        else:
+            write(rows[i], answers, name)
+    if given(f"{prefix}-new"):
+        made = make()
+        write(made, answers, f"{prefix}-new")
+        rows.append(made)
+    if rows and found is None:
+        place(parent, key, rows, before)
+    elif not rows and found is not None:
+        del parent[key]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intake.services import VISIT_MODES
-from web.studio.versions import block, flow, place, put, put_words, words_into
+from web.studio.versions import block, flow, place, put, put_words, rows_into, words_into
 
 OFFICE_KEYS = ("name", "address", "hours", "appointments")
 
@@ -131,29 +131,8 @@ def _bring(visit: Any, answers: Mapping[str, str]) -> None:
 
 
 def _offices(visit: Any, answers: Mapping[str, str]) -> None:
-    offices = visit.get("offices")
-    if offices is not None and not isinstance(offices, list):
-        return
-    offices = offices if offices is not None else []
-    for i in reversed(range(len(offices))):
-        key = f"o-{i}"
-        if f"{key}-name" not in answers or not isinstance(offices[i], dict):
-            continue
-        if answers.get(f"{key}-remove") or not _given(answers, key):
-            del offices[i]
-        else:
-            _office(offices[i], answers, key)
-    if _given(answers, "o-new"):
-        made = block()
-        _office(made, answers, "o-new")
-        offices.append(made)
-    if offices and "offices" not in visit:
-        visit["offices"] = offices
-
-
-def _given(answers: Mapping[str, str], key: str) -> bool:
-    return any((answers.get(f"{key}-{part}") or "").strip()
-               for part in ("name", "address", "hours_en", "hours_es", "appointments"))
+    rows_into(visit, "offices", answers, "o", ("name", "address", "hours_en", "hours_es", "appointments"),
+              _office, block, ())
 
 
 def _office(office: Any, answers: Mapping[str, str], key: str) -> None:
