@@ -106,7 +106,7 @@ def _string(obj: Any) -> tuple[str, bool]:
 def _utf8_rescue(text: TextStringObject) -> str:
     """Some writers store UTF-8 without a BOM; read as PDFDocEncoding that turns é into Ã©."""
     raw = getattr(text, "original_bytes", b"")
-    if raw[:2] in (b"\xfe\xff", b"\xff\xfe") or not any(b >= 0x80 for b in raw):
+    if raw[:2] in (b"\xfe\xff", b"\xff\xfe") or raw.isascii():
         return str(text)
     try:
         return raw.decode("utf-8-sig")

@@ -149,13 +149,26 @@ def count_pages(reader: PdfReader, limits: Limits) -> int:
 
 
 def check_pages(reader: PdfReader, limits: Limits) -> None:
-    """Every page's boxes and nesting: cheap, and needed before anything else reads the file."""
+    """Every page's boxes and nesting: cheap, and needed before anything else reads the file.
+
+    Content streams are not opened here: reading fields needs none of them, and whatever
+    decodes one goes through ``page_content``, which checks its filters first.
+    """
     for number, page in enumerate(reader.pages, start=1):
         _check_box(page, number, limits)
         if _too_deep(page):
             raise DamagedFileError("a page holds values nested too deeply", page=number)
-        for content in _streams(page.get("/Contents")):
-            _check_filters(content)
+
+
+def page_content(page: Any, limits: Limits, most: int | None = None) -> bytes:
+    """A page's content, its streams decoded under our limits (each filter chain checked first);
+    with ``most``, only that many bytes of each stream are kept."""
+    return b"".join(_data(stream, limits)[:most] for stream in _streams(page.get("/Contents")))
+
+
+def stream_data(stream: StreamObject, limits: Limits) -> bytes:
+    """One stream's decoded bytes (a form XObject's, say), its filter chain checked first."""
+    return _data(stream, limits)
 
 
 def check_resources(reader: PdfReader, limits: Limits) -> None:
@@ -192,7 +205,7 @@ def check_for_text(reader: PdfReader, limits: Limits, pages: list[int], checked:
     for number in pages:
         page = reader.pages[number - 1]
         resources = deref(page.get("/Resources"))
-        content = b"".join(_data(stream, limits) for stream in _streams(page.get("/Contents")))
+        content = page_content(page, limits)
         _check_content(content, limits)
         budget.spend(0)  # a budget spent on an earlier call stays spent
         if number not in budget.pages:

@@ -10,6 +10,7 @@ Page 1 of 4", "Form SS-5 (10-2021)", "(Rev. March 2024)"). Pure functions over n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,12 @@ def fingerprint_score(spec: FormSpec, names: Iterable[str]) -> float:
 
 def printed_forms(text: str) -> list[Printed]:
     """Every form identity page 1 prints as its own, most explicit first, without repeats."""
+    return list(_printed_forms(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _printed_forms(text: str) -> tuple[Printed, ...]:
+    """One page's text is asked about once per form of the service and catalogue: read it once."""
     found: dict[str, Printed] = {}
     flat = " ".join(text.split())
     for pattern in _OWN:
@@ -72,7 +79,7 @@ def printed_forms(text: str) -> list[Printed]:
             number = normal_number(match.group("number"))
             if revision and number not in found:
                 found[number] = Printed(number, _clean_revision(revision.group("revision")))
-    return list(found.values())
+    return tuple(found.values())
 
 
 def own_number(spec: FormSpec) -> str | None:

@@ -224,15 +224,14 @@ class PdfForm:
         with self._lock, _parsing(self._limits):
             try:
                 target = self._opened().pages[page - 1]
-                contents = target.get_contents()
-                streams = [contents.get_data()[:_CONTENT_SCAN_BYTES] if contents is not None else b""]
+                streams = [_hazards.page_content(target, self._limits, _CONTENT_SCAN_BYTES)]
                 xobjects = _resolve(_resolve(target.get("/Resources") or DictionaryObject()).get("/XObject"))
                 if isinstance(xobjects, DictionaryObject):
                     for ref in list(xobjects.values())[:16]:
                         xobject = _resolve(ref)
                         if isinstance(xobject, StreamObject) and xobject.get("/Subtype") == "/Form":
-                            streams.append(xobject.get_data()[:_CONTENT_SCAN_BYTES])
-            except Exception as exc:  # any parser failure just means "cannot tell"
+                            streams.append(_hazards.stream_data(xobject, self._limits)[:_CONTENT_SCAN_BYTES])
+            except Exception as exc:  # any parser failure or refused stream just means "cannot tell"
                 _log.info("no quick look at page %d of %s: %s", page, self.sha256[:12], exc)
                 return None
         if near is not None:
@@ -568,17 +567,14 @@ def _layers(reader: PdfReader, limits: Limits) -> tuple[tuple[bool, ...], tuple[
     text: list[bool] = []
     images: list[bool] = []
     for page in reader.pages:
-        content = b""
-        contents = page.get_contents()
-        if contents is not None:
-            content = contents.get_data()[:_CONTENT_SCAN_BYTES]
-        has_text, has_image = _scan(content, _resolve(page.get("/Resources")), depth=0)
+        content = _hazards.page_content(page, limits, _CONTENT_SCAN_BYTES)
+        has_text, has_image = _scan(content, _resolve(page.get("/Resources")), depth=0, limits=limits)
         text.append(has_text)
         images.append(has_image)
     return tuple(text), tuple(images)
 
 
-def _scan(content: bytes, resources: Any, depth: int) -> tuple[bool, bool]:
+def _scan(content: bytes, resources: Any, depth: int, limits: Limits) -> tuple[bool, bool]:
     """Text-showing operators and images in a content stream and the form XObjects it uses."""
     has_text = _TEXT_OPERATOR.search(content) is not None
     has_image = _INLINE_IMAGE.search(content) is not None
@@ -597,8 +593,8 @@ def _scan(content: bytes, resources: Any, depth: int) -> tuple[bool, bool]:
         if subtype == "/Image":
             has_image = True
         elif subtype == "/Form":
-            inner_text, inner_image = _scan(xobject.get_data()[:_CONTENT_SCAN_BYTES],
-                                            _resolve(xobject.get("/Resources")), depth + 1)
+            inner_text, inner_image = _scan(_hazards.stream_data(xobject, limits)[:_CONTENT_SCAN_BYTES],
+                                            _resolve(xobject.get("/Resources")), depth + 1, limits)
             has_text, has_image = has_text or inner_text, has_image or inner_image
     return has_text, has_image
 

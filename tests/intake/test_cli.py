@@ -107,6 +107,27 @@ def test_usage_mistakes_exit_2(cli: Callable[..., int], tmp_path: Path, capsys: 
     assert exit_info.value.code == 2
 
 
+def test_version_prints_the_installed_version_and_is_looked_up_only_when_asked(
+        cli: Callable[..., int], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"intake {version('intake')}\n"
+    import intake.cli
+
+    def not_now() -> str:
+        raise AssertionError("the version was looked up for a command that did not ask for it")
+
+    monkeypatch.setattr(intake.cli, "_version", not_now)
+    form = tmp_path / "form.pdf"
+    form.write_bytes(FormBuilder().add_text("Name", "Jane").build())
+    assert cli(["fields", "--json", str(form)]) == 0
+    assert json.loads(capsys.readouterr().out)["fields"][0]["value"] == "Jane"
+
+
 def test_the_installed_script_runs_in_a_fresh_process(corpus: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "intake", "fields", "--json",
                            str(corpus / "forms/irs_f1040sc_2011_filled_fieldids.pdf")],
