@@ -10,12 +10,12 @@ left to Tesseract's orientation detection elsewhere.
 from __future__ import annotations
 
 import io
-import itertools
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-from PIL import Image, ImageFilter, ImageMath, ImageOps, ImageStat, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFilter, ImageMath, ImageOps, ImageStat, UnidentifiedImageError
 
 from intake.errors import DamagedFileError, EmptyFileError, TooComplexError, UsageError
 from intake.files import is_heif
@@ -27,6 +27,8 @@ QualityCode = Literal["image.too_small", "image.blurry", "image.too_dark", "imag
 _BLUR_SIDE = 1000
 _EDGE_SIDE = 400
 _SKEW_SIDE = 800
+_SKEW_STRIP = 8
+"""Columns of the skew copy summed into one strip, each strip then moved as a whole."""
 _TILES = 8
 _BORDER_PARTS = 8
 
@@ -89,11 +91,14 @@ def _formats() -> list[str]:
     return [name for name in _FORMATS if name in Image.OPEN]
 
 
-def open_picture(data: bytes, *, max_pixels: int = 100_000_000) -> Image.Image:
-    """Decode a JPEG, PNG or HEIC upright, in RGB or L, refusing it before decoding if it is huge.
+def open_picture(data: bytes, *, max_pixels: int = 100_000_000, grey: bool = False) -> Image.Image:
+    """Decode a JPEG, PNG or HEIC upright, in RGB or L (only L when ``grey``), refusing it
+    before decoding if it is huge.
 
     The size is read from the header first: a small file can claim billions of pixels and
     would take all the memory if decoded. Damage is a file problem for the report, not a crash.
+    ``grey`` is for reading, which needs grey levels only: a JPEG then gives its own brightness
+    channel as it is decoded, without building colour only to drop it (a quarter of the cost).
     """
     if not data:
         raise EmptyFileError("the picture is empty")
@@ -107,6 +112,8 @@ def open_picture(data: bytes, *, max_pixels: int = 100_000_000) -> Image.Image:
             if width * height > max_pixels:
                 raise TooComplexError("the picture has too many pixels", variant="image",
                                       pixels=width * height, limit=max_pixels)
+            if grey:
+                opened.draft("L", opened.size)  # JPEG only; other formats ignore it
             opened.load()
             image = ImageOps.exif_transpose(opened)
     except Image.DecompressionBombError as exc:
@@ -115,7 +122,8 @@ def open_picture(data: bytes, *, max_pixels: int = 100_000_000) -> Image.Image:
         raise DamagedFileError("the picture cannot be read") from exc
     except (OSError, SyntaxError, ValueError, EOFError, KeyError, IndexError) as exc:
         raise DamagedFileError("the picture is damaged or cut short") from exc
-    return _plain(image)
+    plain = _plain(image)
+    return plain.convert("L") if grey and plain.mode != "L" else plain
 
 
 def _plain(image: Image.Image) -> Image.Image:
@@ -180,13 +188,26 @@ def sharpness(image: Image.Image) -> float:
     """
     grey = _grey(image, _BLUR_SIDE)
     laplacian = grey.filter(ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128))
-    across = grey.filter(ImageFilter.Kernel((3, 3), [0, 0, 0, 0, -1, 1, 0, 0, 0], scale=1, offset=128))
-    down = grey.filter(ImageFilter.Kernel((3, 3), [0, 0, 0, 0, -1, 0, 0, 1, 0], scale=1, offset=128))
+    across = _step(grey, 1, 0)
+    down = _step(grey, 0, -1)  # Pillow lays a kernel's last row on the row above
     gradients = [(a + d) / 2 for a, d in zip(_tile_variances(across), _tile_variances(down), strict=True)]
     tiles = list(zip(gradients, _tile_variances(laplacian), strict=True))
     busiest = sorted(tiles, reverse=True)[: len(tiles) // 4]
     spread = sum(gradient for gradient, _ in busiest)
     return sum(lap for _, lap in busiest) / spread if spread > 0.01 else 0.0
+
+
+def _step(grey: Image.Image, dx: int, dy: int) -> Image.Image:
+    """The difference to the neighbour (dx, dy) away, plus 128, border pixels kept: what a 3 x 3
+    kernel of -1 and 1 gives, pixel for pixel, as one subtraction instead of nine products."""
+    width, height = grey.size
+    if width < 3 or height < 3:
+        return grey.copy()
+    inner = (1, 1, width - 1, height - 1)
+    moved = (1 + dx, 1 + dy, width - 1 + dx, height - 1 + dy)
+    out = grey.copy()
+    out.paste(ImageChops.subtract(grey.crop(moved), grey.crop(inner), scale=1, offset=128), (1, 1))
+    return out
 
 
 def _tile_variances(image: Image.Image) -> list[float]:
@@ -195,8 +216,9 @@ def _tile_variances(image: Image.Image) -> list[float]:
     width, height = image.width // _TILES * _TILES, image.height // _TILES * _TILES
     values = image.crop((0, 0, width, height)).convert("F")
     squares = ImageMath.lambda_eval(lambda named: named["v"] * named["v"], v=values)
-    means = values.resize((_TILES, _TILES), Image.Resampling.BOX)
-    mean_squares = squares.resize((_TILES, _TILES), Image.Resampling.BOX)
+    tile = (max(1, width // _TILES), max(1, height // _TILES))
+    means = values.reduce(tile)
+    mean_squares = squares.reduce(tile)
     cells = [(x, y) for y in range(_TILES) for x in range(_TILES)]
     return [max(0.0, float(mean_squares.getpixel(cell)) - float(means.getpixel(cell)) ** 2)  # type: ignore[arg-type]
             for cell in cells]
@@ -300,28 +322,61 @@ def _ink(image: Image.Image) -> Image.Image:
     return grey.point(lambda level: 255 if level <= split else 0)
 
 
-def _profile_score(ink: Image.Image, angle: float) -> float:
-    turned = ink.rotate(angle, resample=Image.Resampling.NEAREST, expand=False, fillcolor=0)
-    rows = turned.resize((1, turned.height), Image.Resampling.BOX)
-    values = list(rows.tobytes())
-    return float(sum((a - b) ** 2 for a, b in itertools.pairwise(values)))
+def _strips(ink: Image.Image) -> tuple[Image.Image, int]:
+    """The ink summed into strips a few columns wide (as floats), and the strip width."""
+    strip = max(1, min(_SKEW_STRIP, ink.width))
+    width = ink.width // strip * strip
+    return ink.crop((0, 0, width, ink.height)).convert("F").reduce((strip, 1)), strip
+
+
+def _profile_score(strips: Image.Image, strip: float, angle: float) -> float:
+    """How sharp the row profile is with the page turned clockwise by ``angle`` degrees.
+
+    Each strip moves up or down by as much as the page's turn moves its middle column, so the
+    rows are those of the turned page but for a line's lean within one strip (half a pixel on
+    a page four degrees askew). Moving a hundred strips costs a tenth of turning every pixel.
+    ``strip`` is a strip's width in rows of ``strips``.
+    """
+    turn = math.radians(angle)
+    slope, stretch = math.tan(turn), 1 / math.cos(turn)
+    middle_x, middle_y = strips.width * strip / 2, strips.height / 2
+    # The source row for each output (column, row): the page's rotation about its middle.
+    shear = (1.0, 0.0, 0.0, -strip * slope, stretch, middle_y * (1 - stretch) + middle_x * slope)
+    turned = strips.transform(strips.size, Image.Transform.AFFINE, shear, resample=Image.Resampling.NEAREST,
+                              fillcolor=0)
+    rows = turned.reduce((strips.width, 1))
+    height = rows.height
+    if height < 2:
+        return 0.0
+    steps = ImageMath.lambda_eval(lambda named: (named["a"] - named["b"]) * (named["a"] - named["b"]),
+                                  a=rows.crop((0, 1, 1, height)), b=rows.crop((0, 0, 1, height - 1)))
+    return float(steps.reduce((1, height - 1)).getpixel((0, 0))) * (height - 1)
 
 
 def skew_angle(image: Image.Image, *, limit: float = 10.0) -> float:
     """The angle (degrees, counter-clockwise) that text lines lean by, within ``limit``.
 
     Level lines give rows that are all ink then all paper, so the row profile is sharpest at
-    the true angle: whole degrees on a half-size copy (a line leans a pixel there only past
-    about a degree), then quarter and tenth degrees around the best one at full size.
+    the true angle: whole degrees on half as many rows (a line leans a pixel there only past
+    about a degree), then quarter and tenth degrees around the best one on all of them, each
+    angle's profile made from strips of the ink rather than by turning the picture.
     """
-    ink = _ink(image)
-    small = ink.reduce(2)
+    strips, strip = _strips(_ink(image))
+    small = strips.reduce((1, 2)) if strips.height >= 2 else strips
+    scores: dict[float, float] = {}
+
+    def score(angle: float) -> float:
+        key = round(angle, 2)
+        if key not in scores:
+            scores[key] = _profile_score(strips, strip, key)
+        return scores[key]
+
     coarse = [float(step) for step in range(-round(limit), round(limit) + 1)]
-    best = max(coarse, key=lambda angle: _profile_score(small, -angle))
+    best = max(coarse, key=lambda angle: _profile_score(small, strip * small.height / strips.height, angle))
     near = [best + step * 0.25 for step in range(-4, 5)]
-    best = max(near, key=lambda angle: _profile_score(ink, -angle))
+    best = max(near, key=score)
     fine = [best - 0.1, best, best + 0.1]
-    best = max(fine, key=lambda angle: _profile_score(ink, -angle))
+    best = max(fine, key=score)
     return round(best, 1)
 
 
@@ -329,13 +384,14 @@ def deskew(image: Image.Image) -> Image.Image:
     """The picture turned so its text lines are level, the new corners filled with white.
 
     Small skew from a hand-held phone or a crooked scan costs OCR many words; 90 and 180
-    degree turns are left to Tesseract's orientation detection.
+    degree turns are left to Tesseract's orientation detection. Bilinear, not bicubic: the
+    words and confidences read off the labelled photos are the same, at half the cost.
     """
     angle = skew_angle(image)
     if abs(angle) < 0.2:
         return image
     fill: int | tuple[int, int, int] = 255 if image.mode == "L" else (255, 255, 255)
-    return image.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=fill)
+    return image.rotate(-angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
 
 
 def to_pdf(images: list[Image.Image]) -> bytes:

@@ -49,9 +49,10 @@ _LONG_SIDE = 3000
 costs time, and phone photos arrive at 4,000 and over."""
 _SCAN_SCALE = 200 / 72
 """pdfium's zoom for a scanned PDF page (200 dpi), enough for print-size text."""
-_READING_VERSION = 2
+_READING_VERSION = 3
 """Bumped when what a reading holds, or how pages are read, changes, so old cache entries are
-not taken for new ones (2: cards read on their side both ways; a quicker straightening)."""
+not taken for new ones (2: cards read on their side both ways; a quicker straightening; 3: a
+JPEG's own brightness read, skew found from strips of the page, straightened bilinearly)."""
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,8 @@ def read_upload(upload: Upload, *, pages: Sequence[int] | None = None, limits: L
     if is_picture(upload):
         from intake.images import open_picture
 
-        images: Iterable[tuple[int, Image]] = [(1, open_picture(upload.data, max_pixels=limits.max_image_pixels))]
+        picture = open_picture(upload.data, max_pixels=limits.max_image_pixels, grey=True)
+        images: Iterable[tuple[int, Image]] = [(1, picture)]
     else:
         images = _scanned_pages(upload, pages or [1], limits)
     return Reading(engine=name, pages=tuple(read_image(image, number=number, languages=languages,
@@ -266,7 +268,7 @@ def read_image(image: Image, *, number: int = 1, languages: str = LANGUAGES, sec
 
 
 def _working_copy(image: Image) -> Image:
-    grey = image.convert("L")
+    grey = image if image.mode == "L" else image.convert("L")  # never changed in place, so not copied
     longest = max(grey.size)
     if longest > _LONG_SIDE:
         ratio = _LONG_SIDE / longest
@@ -300,7 +302,7 @@ def _image_file(image: Image) -> Iterator[str]:
     handle, path = tempfile.mkstemp(prefix="intake-ocr-", suffix=".pgm")
     try:
         with os.fdopen(handle, "wb") as out:
-            image.convert("L").save(out, format="PPM")
+            (image if image.mode == "L" else image.convert("L")).save(out, format="PPM")
         yield path
     finally:
         with contextlib.suppress(OSError):
@@ -341,7 +343,8 @@ def _orientation(image: Image, seconds: float) -> int:
 
     _environment()
     try:
-        found = _ROTATE.search(pytesseract.image_to_osd(image, config="--psm 0", timeout=seconds))
+        with _image_file(image) as path:  # not pytesseract's PNG, which costs more to write
+            found = _ROTATE.search(pytesseract.image_to_osd(path, config="--psm 0", timeout=seconds))
     except (RuntimeError, pytesseract.TesseractError, OSError):
         return 0
     return int(found.group(1)) % 360 if found else 0
