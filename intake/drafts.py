@@ -82,11 +82,12 @@ def scaffold(source: Source | Upload, *, service_id: str | None = None, limits: 
     stem = Path(upload.name).stem
     service = service_id or _slug(stem, sep="-") or "new-service"
     form_id = _identifier(_slug(stem)) or "form"
-    entries = _entries(form.fields, _neighbour_words(form))
-    return _render(form, service, form_id, stem, entries)
+    entries = _entries(form.fields, _neighbour_words(form), withheld=form.withheld_pages)
+    return _render(form, service, form_id, stem, entries, withheld=form.withheld_pages)
 
 
-def _entries(fields: Iterable[FormField], words: dict[tuple[str, str], str] | None = None) -> list[_Entry]:
+def _entries(fields: Iterable[FormField], words: dict[tuple[str, str], str] | None = None, *,
+             withheld: tuple[int, ...] = ()) -> list[_Entry]:
     taken: set[str] = set()
     out: list[_Entry] = []
     usable = [f for f in fields if f.kind is not FieldKind.BUTTON and not f.read_only]
@@ -109,6 +110,9 @@ def _entries(fields: Iterable[FormField], words: dict[tuple[str, str], str] | No
             note += f" ({len(group)} boxes joined: check the type)"
         elif "one_of" in spec and any(not isinstance(v, str) for v in spec["one_of"]):
             note += " (check: the words of each answer are guessed from the form)"
+        elif "one_of" in spec and any(_MEANINGLESS.match(str(v)) for v in spec["one_of"]) and \
+                any(w.page in withheld for w in first.widgets):
+            note += " (the words beside these answers were not read: give each answer its words by hand)"
         out.append(_Entry(ident, {"source": source, "type": field_type, **spec}, note))
     return out
 
@@ -358,7 +362,8 @@ def _printed(form: PdfForm) -> tuple[str, str | None] | None:
     return (shown.group(0) if shown else number), found[0].revision
 
 
-def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[_Entry]) -> str:
+def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[_Entry], *,
+            withheld: tuple[int, ...] = ()) -> str:
     title = stem.replace("_", " ").replace("-", " ").strip().capitalize()
     printed = _printed(form)
     form_title = {"en": title, "es": title}
@@ -370,6 +375,8 @@ def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[
         f"# Draft service file made by `intake scaffold` from {form.name}",
         f"# ({form.page_count} pages, {len(form.fields)} fields). Check every title, type and rule,",
         "# add the documents and the visit, then run `intake lint` on it.",
+        *([f"# The printed words of {_pages(withheld)} were not read: the page is too complex to read",
+           "# safely. Answers of the radio buttons there keep the form's own values."] if withheld else []),
         f"id: {service}",
         f'version: "{_dt.date.today():%Y-%m}"',
         f"title: {_flow({'en': title, 'es': title})}",
@@ -388,6 +395,12 @@ def _render(form: PdfForm, service: str, form_id: str, stem: str, entries: list[
         lines.append(f"      {entry.id}: {_flow(entry.spec)}  # {_comment(entry.note)}")
     lines.append("documents: []")
     return "\n".join(lines) + "\n"
+
+
+def _pages(pages: tuple[int, ...]) -> str:
+    if len(pages) == 1:
+        return f"page {pages[0]}"
+    return "pages " + ", ".join(str(p) for p in pages[:-1]) + f" and {pages[-1]}"
 
 
 def _flow(value: Any) -> str:

@@ -101,6 +101,7 @@ class PdfForm:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _sealed: bool = field(default=False, repr=False, compare=False)
     _vetted: set[int] = field(default_factory=set, repr=False, compare=False)
+    _withheld: set[int] = field(default_factory=set, repr=False, compare=False)
     # The reader that read the fields, reused for what is worked out later (layers, page
     # checks) instead of parsing the file again; never pickled, never copied to a sealed form.
     _reader: PdfReader | None = field(default=None, repr=False, compare=False)
@@ -250,8 +251,15 @@ class PdfForm:
             if self._layers is not None and not self._layers[0][page - 1]:
                 return ()  # a page that shows no text has no words
             if self._vet([page], strict=False):
+                self._withheld.add(page)
                 return ()
         return _extract_words(self._data, page)
+
+    @property
+    def withheld_pages(self) -> tuple[int, ...]:
+        """The pages :meth:`words` was asked for and gave none because their content is past the
+        file's limits (not because they print nothing), so a draft can say what it could not read."""
+        return tuple(sorted(self._withheld))
 
     def vet(self, pages: Iterable[int]) -> None:
         """Raise the ``FileProblemError`` a page deserves before its text is extracted.

@@ -201,6 +201,25 @@ def test_the_words_beside_radio_buttons_are_read_only_from_a_page_within_the_upl
     assert fields["name"]["type"] == "text"
 
 
+def test_a_draft_says_which_page_s_words_it_could_not_read_and_which_answers_need_words_by_hand() -> None:
+    from tests.intake.hostile.drawings import radio_beside_fan_out
+
+    text = scaffold(Upload("bomb.pdf", radio_beside_fan_out()), limits=intake.Limits())
+    header = text.split("\nid:", 1)[0]
+    assert "# The printed words of page 2 were not read" in header
+    (choice,) = [line for line in text.splitlines() if line.strip().startswith("choice:")]
+    assert "give each answer its words by hand" in choice.split("#", 1)[1]
+    (name,) = [line for line in text.splitlines() if line.strip().startswith("name:")]
+    assert "by hand" not in name
+
+
+def test_a_draft_of_a_form_whose_pages_are_all_read_says_nothing_was_withheld(tmp_path: Path) -> None:
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(FormBuilder().add_radio("Status", ["Choice1", "Choice2"]).with_text("Single Married").build())
+    text = scaffold(pdf)
+    assert "were not read" not in text and "by hand" not in text
+
+
 def test_a_blank_form_past_the_page_limit_is_refused_before_it_is_drafted() -> None:
     data = FormBuilder(pages=3).add_radio("Choice", ["Choice1", "Choice2"], page=3).build()
     with pytest.raises(intake.TooManyPagesError):

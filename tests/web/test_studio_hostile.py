@@ -61,6 +61,10 @@ def test_a_blank_form_whose_radio_page_would_keep_the_server_busy_is_drafted_wit
         assert draft is not None
         assert "choice: {source: Choice, type: choice, one_of: ['1', '2']}" in draft.yaml_text, \
             "the answers keep the form's own values when the words beside them are not read"
+        assert "# The printed words of page 2 were not read" in draft.yaml_text
+    edit = BeautifulSoup(admin.get(response.headers["Location"]).get_data(as_text=True), "html.parser")
+    assert "give each answer its words by hand" in edit.get_text(), \
+        "the admin is told, beside the field, that its answers need words"
 
     plain = FormBuilder().add_text("Applicant Name", tooltip="Your full name").build()
     after = _upload(admin, plain, "after-the-bomb.pdf")
