@@ -1,8 +1,8 @@
 """An admin writes a new service in the studio, in a real browser (Debian's Chromium driven by
 Playwright): uploads a blank form, names its fields in the edit form, tries a file on the
 draft, publishes it; a citizen checks a packet on it; the admin publishes a stricter version,
-sees which verdict it changes and re-checks that submission. axe-core checks every studio
-page on the way, on a desktop screen and on a phone."""
+asks to compare the verdicts, sees which one it changes and re-checks that submission.
+axe-core checks every studio page on the way, on a desktop screen and on a phone."""
 
 from __future__ import annotations
 
@@ -105,6 +105,11 @@ def test_an_admin_writes_publishes_and_re_checks_a_service_from_a_blank_form(
         admin.locator("#version").fill("2026-12.2")
         admin.get_by_role("button", name="Publish this version").click()
         admin.wait_for_url(f"**/admin/services/{SERVICE}/versions/2")
+        assert "1 submission in progress was checked on an earlier version" in admin.content()
+        assert admin.locator("table.studio-rechecks").count() == 0, "opening the page compares nothing"
+        _accessible(admin, "version-waiting")
+        admin.get_by_role("button", name="Compare verdicts").click()
+        admin.wait_for_url(f"**/admin/services/{SERVICE}/versions/2/compare")
         row = admin.locator("table.studio-rechecks tbody tr")
         assert row.count() == 1 and reference in row.inner_text()
         assert "changes" in row.inner_text(), "the new document changes the verdict"

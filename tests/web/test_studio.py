@@ -54,6 +54,11 @@ def _draft_of_seed(app: Flask, service_id: str = NAME_CHANGE) -> tuple[Pages, ob
     return admin, page
 
 
+def _compare(admin: Pages, service_id: str, number: int) -> object:
+    """The version page's "Compare verdicts" button pressed: the page with what would change."""
+    return admin.post(f"/admin/services/{service_id}/versions/{number}/compare")
+
+
 def _publish(admin: Pages, service_id: str, version: str) -> object:
     response = admin.client.post(f"/admin/services/{service_id}/publish", data={"version": version})
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
@@ -226,7 +231,10 @@ def test_submissions_stay_on_their_version_until_an_admin_re_checks_them(
     page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
     assert not page.find_all("p", class_="field-error"), [p.get_text() for p in page.find_all("p", "field-error")]
     published = _publish(admin, NAME_CHANGE, "2026-12-02-optional")
-    rows = published.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
+    assert published.find("table", class_="studio-rechecks") is None, "opening the page compares nothing"
+    assert "1 submission in progress was checked on an earlier version" in published.get_text()
+    compared = _compare(admin, NAME_CHANGE, 1)
+    rows = compared.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
     assert len(rows) == 1 and rows[0].find("input", attrs={"name": "submission"})["value"] == reference
     assert "changed" in rows[0].get("class", []), "the verdict under the new version differs"
     assert first_version in rows[0].get_text()
@@ -250,7 +258,9 @@ def test_submissions_stay_on_their_version_until_an_admin_re_checks_them(
         assert jobs.pinned(found).version == "2026-12-02-optional"
         assert db.session.query(AuditEntry).filter_by(action="recheck_on_version").count() == 1
     after = admin.get(f"/admin/services/{NAME_CHANGE}/versions/1")
-    assert after.find("table", class_="studio-rechecks") is None, "nothing is left on an earlier version"
+    assert "No submission in progress was checked on an earlier version." in after.get_text()
+    assert after.find("form", class_="studio-compare") is None, "nothing is left to compare"
+    assert _compare(admin, NAME_CHANGE, 1).find("table", class_="studio-rechecks") is None
 
 
 def test_files_added_after_a_publish_are_checked_on_the_version_the_submission_is_on(
@@ -478,20 +488,81 @@ def test_the_re_check_preview_compares_at_most_its_cap_and_says_so_in_plain_word
     references = [submission(app, filled, NAME_CHANGE, key=f"cap-{n}") for n in range(3)]
     admin, _page = _draft_of_seed(app)
     published = _publish(admin, NAME_CHANGE, "2026-12-03-cap")
-    rows = published.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
+    assert "3 submissions in progress were checked on an earlier version" in published.get_text(), \
+        "the page counts them all, without checking any"
+    assert "the first 2 of them" in published.find("form", class_="studio-compare").get_text()
+    compared = _compare(admin, NAME_CHANGE, 1)
+    rows = compared.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
     assert [r.find("input", attrs={"name": "submission"})["value"] for r in rows] == references[:2]
-    notice = published.find("p", class_="notice").get_text(" ", strip=True)
+    notice = compared.find("p", class_="notice").get_text(" ", strip=True)
     assert notice == "To keep this page quick, only the first 2 are compared here. " \
                      "When you check these again, the next ones are listed."
-    assert "More than 2 submissions in progress" in published.get_text()
+    assert "More than 2 submissions in progress" in compared.get_text()
 
     again = admin.client.post(f"/admin/services/{NAME_CHANGE}/versions/1/recheck", data={"submission": references[:2]})
     assert again.status_code == 303
-    after = admin.get(f"/admin/services/{NAME_CHANGE}/versions/1")
+    assert "1 submission in progress was checked" in admin.get(f"/admin/services/{NAME_CHANGE}/versions/1").get_text()
+    after = _compare(admin, NAME_CHANGE, 1)
     rows = after.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
     assert [r.find("input", attrs={"name": "submission"})["value"] for r in rows] == references[2:]
     assert after.find("p", class_="notice") is None
     assert "1 submission in progress was checked on an earlier version" in after.get_text()
+
+
+def test_opening_a_version_page_runs_no_check_and_the_compare_button_runs_them_in_one_batch(
+        app: Flask, staff: dict[str, str], filled: Callable[..., bytes], corpus: object,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import intake
+    from web import jobs
+
+    references = [submission(app, filled, NAME_CHANGE, key=f"get-{n}") for n in range(2)]
+    batches: list[int] = []
+    checked: list[str] = []
+    run_checks, check = jobs.run_checks, intake.Checker.check
+
+    def counted_batch(*args: object, **kwargs: object) -> object:
+        batches.append(1)
+        return run_checks(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_check(self: intake.Checker, service: object, *args: object, **kwargs: object) -> object:
+        checked.append(str(getattr(service, "version", "")))
+        return check(self, service, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jobs, "run_checks", counted_batch)
+    monkeypatch.setattr(intake.Checker, "check", counted_check)
+    admin, _page = _draft_of_seed(app)
+    published = _publish(admin, NAME_CHANGE, "2026-12-03-get")
+    again = admin.get(f"/admin/services/{NAME_CHANGE}/versions/1")
+    assert (batches, checked) == ([], []), "opening the version page checked nothing"
+    for page in (published, again):
+        assert "2 submissions in progress were checked on an earlier version" in page.get_text()
+        assert page.find("table", class_="studio-rechecks") is None
+        button = page.find("form", class_="studio-compare")
+        assert button["method"] == "post" and button["action"].endswith(f"/{NAME_CHANGE}/versions/1/compare")
+        assert button.find("input", attrs={"name": "csrf_token", "type": "hidden"}) is not None
+        assert button.find("button", type="submit").get_text(strip=True) == "Compare verdicts"
+
+    compared = _compare(admin, NAME_CHANGE, 1)
+    assert batches == [1], "every waiting submission is compared in one borrowed worker"
+    assert checked == ["2026-12-03-get"] * 2
+    rows = compared.find("table", class_="studio-rechecks").find("tbody").find_all("tr")
+    assert [r.find("input", attrs={"name": "submission"})["value"] for r in rows] == references
+    with app.app_context():
+        assert db.session.query(CheckRecord).count() == 2, "comparing writes no check"
+
+
+def test_comparing_on_a_version_no_longer_offered_checks_nothing_and_says_where_to_go(
+        app: Flask, staff: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from web import jobs
+
+    admin, _page = _draft_of_seed(app)
+    _publish(admin, NAME_CHANGE, "2026-12-03-first")
+    admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/draft"))
+    _publish(admin, NAME_CHANGE, "2026-12-03-second")
+    monkeypatch.setattr(jobs, "run_checks", lambda *a, **k: pytest.fail("an older version was compared"))
+    older = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/versions/1/compare"))
+    assert "Compare the verdicts from that version's page" in older.get_text()
+    assert older.find("section", id="rechecks") is None
 
 
 def test_a_coded_answer_of_a_published_version_reaches_the_api_in_words_as_its_document_says(
@@ -555,3 +626,254 @@ def test_the_visit_inputs_never_write_over_what_they_cannot_read_or_a_mode_that_
                                "o-new-appointments": "https://example.gov/clerk"}, {})
     assert made.endswith("visit:\n  mode: mail\n  offices:\n    - name: Clerk's office\n"
                          "      appointments: https://example.gov/clerk\n")
+
+
+_EDITIONS = ('id: two-editions\n'
+             'version: "1"\n'
+             'title: {en: Two editions, es: Dos ediciones}\n'
+             'forms:\n'
+             '  - id: form\n'
+             '    title: {en: Form, es: Formulario}\n'
+             '    revision: "2024"\n'
+             '    editions:\n'
+             '      - id: form_2019\n'
+             '        title: {en: the 2019 form, es: el formulario de 2019}\n'
+             '        identify:\n'
+             "          fields_any: ['Old Name[0]', \"Old Date\"]  # the 2019 boxes\n"
+             '          text_any: ["Rev. 2019"]\n'
+             '        status: wrong\n'
+             '    identify: {fields_any: ["Name"]}\n'
+             '    fields:\n'
+             '      name: {source: "Name", type: text}\n')
+
+
+def _edition_answers(text: str) -> dict[str, str]:
+    """What the edit form sends back for every edition row, unchanged."""
+    from web.studio import editor
+
+    answers: dict[str, str] = {}
+    for row in editor.view("two-editions", text, {}).forms[0].editions:
+        for part in ("id", "title_en", "title_es", "revision", "status", "fields_any", "fields_all", "text_any"):
+            answers[f"{row.key}-{part}"] = str(getattr(row, part))
+    return answers
+
+
+def test_an_editions_identify_is_shown_one_name_a_line_and_an_unchanged_save_leaves_it_as_written() -> None:
+    from web.studio import editor
+
+    row = editor.view("two-editions", _EDITIONS, {}).forms[0].editions[0]
+    assert (row.fields_any, row.fields_all, row.text_any) == ("Old Name[0]\nOld Date", "", "Rev. 2019")
+    assert editor.apply(_EDITIONS, _edition_answers(_EDITIONS), {}) == _EDITIONS
+
+
+def test_an_editions_identify_is_edited_in_place_keeping_the_quotes_and_comments_of_what_stays() -> None:
+    import yaml
+
+    from web.studio import editor
+
+    answers = _edition_answers(_EDITIONS) | {"e-0-0-fields_any": "Old Name[0]\nOld Date\n\n  Old Signature  \n",
+                                             "e-0-0-fields_all": "Old County"}
+    edited = editor.apply(_EDITIONS, answers, {})
+    lines = edited.splitlines()
+    at = lines.index("        identify:")
+    assert lines[at + 1].startswith("          fields_any: ['Old Name[0]', \"Old Date\", \"Old Signature\"] "), edited
+    assert lines[at + 1].endswith(" # the 2019 boxes"), "its comment stays on its line"
+    assert lines[at + 2:at + 4] == ['          fields_all: ["Old County"]', '          text_any: ["Rev. 2019"]']
+    assert edited.replace(edited[edited.index("          fields_any"):edited.index("        status")], "") == \
+        _EDITIONS.replace(_EDITIONS[_EDITIONS.index("          fields_any"):_EDITIONS.index("        status")], ""), \
+        "nothing else of the file moved"
+    identify = yaml.safe_load(edited)["forms"][0]["editions"][0]["identify"]
+    assert identify == {"fields_any": ["Old Name[0]", "Old Date", "Old Signature"], "fields_all": ["Old County"],
+                        "text_any": ["Rev. 2019"]}
+
+    emptied = editor.apply(_EDITIONS, _edition_answers(_EDITIONS) | {"e-0-0-fields_any": "", "e-0-0-text_any": " "},
+                           {})
+    edition = yaml.safe_load(emptied)["forms"][0]["editions"][0]
+    assert "identify" not in edition and edition["status"] == "wrong", "all three emptied removes identify alone"
+    assert "# the 2019 boxes" not in emptied and '    identify: {fields_any: ["Name"]}\n' in emptied
+
+
+def test_an_identify_written_as_something_else_is_never_written_over() -> None:
+    from web.studio import editor
+
+    text = _EDITIONS.replace(_EDITIONS[_EDITIONS.index("        identify:\n"):_EDITIONS.index("        status")],
+                             "        identify: the old boxes  # not a set of keys\n")
+    row = editor.view("two-editions", text, {}).forms[0].editions[0]
+    assert (row.fields_any, row.fields_all, row.text_any) == ("", "", "")
+    answers = _edition_answers(text) | {"e-0-0-fields_any": "Old Name[0]", "e-0-0-revision": "2019"}
+    edited = editor.apply(text, answers, {})
+    assert "        identify: the old boxes  # not a set of keys\n" in edited and "Old Name[0]" not in edited
+
+
+def test_a_new_edition_is_recognised_by_its_boxes_given_in_the_form_and_published(
+        app: Flask, staff: dict[str, str]) -> None:
+    admin, page = _draft_of_seed(app)
+    new = page.find("fieldset", id="e-0-new")
+    assert [t["id"] for t in new.find_all("textarea")] == ["e-0-new-fields_any", "e-0-new-fields_all",
+                                                           "e-0-new-text_any"]
+    data = _form(page) | {"e-0-new-title_en": "the 2019 petition", "e-0-new-title_es": "la petición de 2019",
+                          "e-0-new-fields_any": "OldPetitionerName\nOld Court[0]",
+                          "e-0-new-text_any": "Rev. 2019"}
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    assert not page.find_all("p", class_="field-error"), [p.get_text() for p in page.find_all("p", "field-error")]
+    assert page.find("textarea", id="e-0-0-fields_any").get_text() == "OldPetitionerName\nOld Court[0]"
+    with app.app_context():
+        text = db.session.get(ServiceDraft, NAME_CHANGE).yaml_text
+    assert ('identify: {fields_any: ["OldPetitionerName", "Old Court[0]"], text_any: ["Rev. 2019"]}}'
+            in text), "written on one line, names in quotes, as the seeds write them"
+
+    data = _form(page) | {"e-0-0-fields_any": "", "e-0-0-text_any": ""}
+    page = admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    box = page.find("fieldset", id="e-0-0")
+    said = box.find("p", class_="field-error").get_text(" ", strip=True)
+    assert said == "Mistake: Write the revision printed on this edition, like 08-2011, or the names of its boxes, " \
+                   "so we can tell it apart."
+
+    data = _form(page) | {"e-0-0-fields_all": "OldPetitionerName"}
+    admin.follow(admin.client.post(f"/admin/services/{NAME_CHANGE}/edit", data=data))
+    _publish(admin, NAME_CHANGE, "2026-12-03-identify")
+    with app.app_context():
+        from web import jobs
+
+        edition = jobs.services()[NAME_CHANGE].forms[0].editions[0]
+    assert edition.identify is not None and edition.identify.fields_all == ("OldPetitionerName",)
+    assert edition.revision is None and edition.title.en == "the 2019 petition"
+
+
+def test_an_identify_written_wrong_by_hand_is_named_beside_its_input_in_plain_words(
+        app: Flask, staff: dict[str, str]) -> None:
+    admin, _page = _draft_of_seed(app)
+    with app.app_context():
+        row = db.session.get(ServiceDraft, NAME_CHANGE)
+        marker = "    identify: {fields_any: [PetitionerName"
+        row.yaml_text = row.yaml_text.replace(marker, (
+            "    editions:\n"
+            "      - {id: old, title: {en: the old one, es: la vieja}, identify: {fields_any: []}}\n"
+            "      - {id: older, title: {en: the older one, es: la más vieja},\n"
+            "         identify: {fields_all: OldName, text_any: ['', 'Rev. 2001']}}\n"
+            "      - {id: oldest, title: {en: the oldest one, es: la más antigua}, identify: {text_all: [x]}}\n"
+            + marker), 1)
+        db.session.commit()
+    page = admin.get(f"/admin/services/{NAME_CHANGE}/edit")
+
+    def said(input_id: str) -> list[str]:
+        field = page.find("textarea", id=input_id)
+        return [page.find(id=i).get_text(" ", strip=True) for i in field["aria-describedby"].split()]
+
+    assert said("e-0-0-fields_any") == ["Mistake: Write the name of at least one box on this edition, or words "
+                                        "printed on it, to recognise it by."]
+    assert "'text_all' is not a key we know here" in page.find("fieldset", id="e-0-2").find(
+        "p", class_="field-error").get_text(), "a key with no input is named for the row, as the schema says it"
+    assert said("e-0-1-fields_all") == ["Mistake: Write each box's name as the form names it, one on each line."]
+    assert said("e-0-1-text_any") == ["Mistake: Write words printed on its first page, one phrase on each line."]
+    assert page.find("textarea", id="e-0-1-fields_all").get_text() == "OldName"
+
+
+_WORDED = ('id: worded\n'
+           'version: "1"\n'
+           'title: {en: Worded, es: Con palabras}\n'
+           'visit:\n'
+           '  fees: {en: "Free", es: "Gratis"}\n'
+           '  bring:\n'
+           '    - {en: "Your ID", es: "Su identificación"}\n'
+           '  offices:\n'
+           '    - name: Main office\n'
+           '      hours: {en: "Mon-Fri 9-5", es: "lun-vie 9-5"}\n'
+           '      appointments: https://example.gov/book\n'
+           'forms:\n'
+           '  - id: form\n'
+           '    title: {en: Form, es: Formulario}\n'
+           '    revision: "2024"\n'
+           '    editions:\n'
+           '      - id: form_2019\n'
+           '        title: {en: the 2019 form, es: el formulario de 2019}\n'
+           '        revision: "2019"\n'
+           '    identify: {fields_any: ["Name"]}\n'
+           '    fields:\n'
+           '      name: {source: "Name", type: text}\n')
+
+_IN_WORDS = "Write this in English and in Spanish."
+_OFFICE_NAME = "Write the office's name, as people see it on the sign."
+_BOX_NAMES = "Write each box's name as the form names it, one on each line."
+# (what is written instead, where the message shows: (row, input), the plain words it is said in)
+_WORDINGS = [
+    (("    - name: Main office\n", "    - address: 1 Main St\n"), ("o-0", "name"), _OFFICE_NAME),
+    (("name: Main office", 'name: ""'), ("o-0", "name"), _OFFICE_NAME),
+    (("appointments: https://example.gov/book", "appointments: the site"), ("o-0", "appointments"),
+     "Write the office's full web address, starting with https://."),
+    (('hours: {en: "Mon-Fri 9-5", es: "lun-vie 9-5"}', 'hours: {en: "Mon-Fri 9-5"}'), ("o-0", "hours"),
+     "Write this in Spanish too."),
+    (('hours: {en: "Mon-Fri 9-5", es: "lun-vie 9-5"}', 'hours: {en: " ", es: "lun-vie 9-5"}'), ("o-0", "hours"),
+     "Write this in English too."),
+    (('hours: {en: "Mon-Fri 9-5", es: "lun-vie 9-5"}', 'hours: "Mon-Fri 9-5"'), ("o-0", "hours"), _IN_WORDS),
+    (("visit:\n", "visit:\n  mode: boat\n"), ("visit", "mode"),
+     "Choose how people hand in their papers: at an office or by mail."),
+    (('fees: {en: "Free", es: "Gratis"}', 'fees: {es: "Gratis"}'), ("visit", "fees"), "Write this in English too."),
+    (('- {en: "Your ID", es: "Su identificación"}', '- "Your ID"'), ("b-0", ""), _IN_WORDS),
+    (('- {en: "Your ID", es: "Su identificación"}', '- {en: "Your photo ID", es: "Your photo ID"}'), ("b-0", ""),
+     "Write this in Spanish too: now it is missing or the same as the English."),
+    (('  fees: {en: "Free", es: "Gratis"}', '  mode: mail\n  fees: {en: "Pay at your visit", es: "Gratis"}'),
+     ("visit", "fees"),
+     "This service is sent by mail, but these words speak of a visit. Say what to send instead."),
+    (("- id: form_2019", "- id: 2019"), ("e-0-0", "id"),
+     "Use small letters, digits and _ only, starting with a letter, like edition_2011."),
+    (('revision: "2019"', 'revision: ""'), ("e-0-0", "revision"),
+     "Write the revision printed on this edition, like 08-2011, so we can tell it apart."),
+    (('revision: "2019"', 'revision: "2019"\n        status: gone'), ("e-0-0", "status"),
+     "Choose whether this edition is an older one or a different form."),
+    (("title: {en: the 2019 form, es: el formulario de 2019}", "title: {en: the 2019 form}"), ("e-0-0", "title"),
+     "Write this in Spanish too."),
+    (("        title: {en: the 2019 form, es: el formulario de 2019}\n", ""), ("e-0-0", "title"), _IN_WORDS),
+    (('        revision: "2019"\n', ""), ("e-0-0", ""),
+     "Write the revision printed on this edition, like 08-2011, or the names of its boxes, so we can tell it apart."),
+    (('revision: "2019"', "identify: {}"), ("e-0-0", "identify"),
+     "Write the name of at least one box on this edition, or words printed on it, to recognise it by."),
+    (('revision: "2019"', "identify: {fields_any: [12]}"), ("e-0-0", "fields_any"), _BOX_NAMES),
+    (('revision: "2019"', "identify: {fields_all: Old Name}"), ("e-0-0", "fields_all"), _BOX_NAMES),
+    (('revision: "2019"', "identify: {text_any: ['']}"), ("e-0-0", "text_any"),
+     "Write words printed on its first page, one phrase on each line."),
+]
+
+
+def _said_for(app: Flask, text: str) -> dict[tuple[str, str], list[str]]:
+    """Each lint message of ``text`` as the edit page places it: by row and input."""
+    from web.studio import editor, versions
+
+    with app.app_context():
+        checked = versions.lint(text, "worded")
+    page = editor.view("worded", text, {}, checked.mistakes, checked.warnings, checked.codes)
+    rows = [page.visit, *page.visit.offices, *page.visit.bring, *page.forms[0].editions]
+    said: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        for problem in row.problems:
+            said.setdefault((getattr(row, "key", "visit"), problem.key), []).append(problem.text)
+    return said
+
+
+def test_every_schema_message_the_studio_words_is_matched_by_its_key_or_code_not_its_english(
+        app: Flask) -> None:
+    import ast
+    import inspect
+
+    from web.studio import wording
+
+    assert _said_for(app, _WORDED) == {}, "the file the cases start from has no mistake"
+    for (before, after), where, expected in _WORDINGS:
+        assert before in _WORDED, before
+        said = _said_for(app, _WORDED.replace(before, after, 1))
+        assert said.get(where) == [expected], (after, said)
+    # Every plain saying of the module is reached by a case above, so none can be lost unseen.
+    sayings = {node.args[0].value for node in ast.walk(ast.parse(inspect.getsource(wording)))
+               if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_" and node.args
+               and isinstance(node.args[0], ast.Constant)}
+    assert sayings == {expected for _change, _where, expected in _WORDINGS}
+
+
+def test_a_message_the_studio_has_no_words_for_is_shown_as_the_schema_wrote_it(app: Flask) -> None:
+    text = _WORDED.replace('revision: "2019"', 'colour: blue')
+    said = _said_for(app, text)
+    assert said == {("e-0-0", ""): ["'colour' is not a key we know here; check the spelling in schemas/README.md"]}, \
+        "an unknown key is named for its row as it is, not said as the missing revision"
+    said = _said_for(app, _WORDED.replace("hours: {en: \"Mon-Fri 9-5\", es: \"lun-vie 9-5\"}",
+                                          "hours: {en: \"Mon-Fri 9-5\", es: \"lun-vie 9-5\", fr: \"lun-ven\"}"))
+    assert said == {("o-0", "hours"): ["only en and es are languages here, not fr"]}

@@ -1,7 +1,7 @@
 """The studio's edit form: a service file's titles, fields, rules and documents as plain form
 inputs, and the answers written back into its YAML, so nobody edits YAML by hand.
 
-Keys the form does not show (identify, samples, patterns...) are kept as they were. How
+Keys the form does not show (a form's identify, samples, patterns...) are kept as they were. How
 people hand their papers in is edited in ``web.studio.visits``, other editions of a form in
 ``web.studio.editions``. Lint messages are placed beside the input they are about, read from
 the key path the library writes into each message.
@@ -135,7 +135,9 @@ def _data(text: str) -> dict[str, Any]:
 
 
 def view(service_id: str, text: str, hints: Mapping[str, str], mistakes: tuple[str, ...] = (),
-         warnings: tuple[str, ...] = ()) -> Editor:
+         warnings: tuple[str, ...] = (), codes: Mapping[str, str] | None = None) -> Editor:
+    """The edit page of the draft ``text``, with the lint's messages beside their inputs;
+    ``codes`` gives the lint code of each message that has one (a schema mistake has none)."""
     data = _data(text)
     forms = []
     for fi, spec in enumerate(data.get("forms") or []):
@@ -155,9 +157,9 @@ def view(service_id: str, text: str, hints: Mapping[str, str], mistakes: tuple[s
                     _words(data.get("title"), "es"), _words(data.get("summary"), "en"),
                     _words(data.get("summary"), "es"), forms, documents, visits.view(data), [], [])
     for message in mistakes:
-        _place(editor, message, True)
+        _place(editor, message, True, (codes or {}).get(message, ""))
     for message in warnings:
-        _place(editor, message, False)
+        _place(editor, message, False, (codes or {}).get(message, ""))
     return editor
 
 
@@ -181,7 +183,7 @@ def _document_row(di: int, doc: Mapping[str, Any]) -> DocumentRow:
                        " ".join(map(str, kinds)) if isinstance(kinds, list) else "")
 
 
-def _place(editor: Editor, message: str, blocking: bool) -> None:
+def _place(editor: Editor, message: str, blocking: bool, code: str = "") -> None:
     """File the message under the input it is about (or the general list)."""
     found = _MESSAGE.match(message)
     trail = [part.strip() for part in (found.group("trail") or "").split("›")] if found else []
@@ -205,8 +207,9 @@ def _place(editor: Editor, message: str, blocking: bool) -> None:
             ei = _index(trail[3])
             target = next((e for e in form.editions if e.index == ei), None)
             if target is not None:
-                anchor, key = target.key, trail[4] if len(trail) > 4 else ""
-                text = wording.plain("edition", key, text)
+                anchor, key = target.key, _edition_key(trail[4:])
+                text = wording.plain("edition", key, text, code=code, row=target)
+                key = key if key in editions.INPUTS else ""  # a key with no input of its own: the row's
             else:
                 target, anchor = form, f"form-{fi}"
         elif form is not None and len(trail) >= 3 and trail[2] in ("title", "editions"):
@@ -216,7 +219,7 @@ def _place(editor: Editor, message: str, blocking: bool) -> None:
         target = next((d for d in editor.documents if d.index == di), None)
         anchor = f"d-{di}" if target else anchor
     elif trail[:1] == ["visit"]:
-        target, anchor, key, text = _place_visit(editor.visit, trail, text)
+        target, anchor, key, text = _place_visit(editor.visit, trail, text, code)
     elif trail[:1] and trail[0] in ("title", "summary", "version"):
         target, anchor = editor.top, "about"
     problem = Problem(text, where, anchor, blocking, key)
@@ -229,7 +232,7 @@ def _place(editor: Editor, message: str, blocking: bool) -> None:
         editor.general.append(problem)
 
 
-def _place_visit(visit: visits.VisitView, trail: list[str], text: str) -> tuple[Any, str, str, str]:
+def _place_visit(visit: visits.VisitView, trail: list[str], text: str, code: str) -> tuple[Any, str, str, str]:
     """Where a message about ``visit`` goes: an office's or a bring line's row, or the visit's
     own inputs (its mode, its fees); said in the admin's words."""
     part = trail[1] if len(trail) > 1 else ""
@@ -240,8 +243,16 @@ def _place_visit(visit: visits.VisitView, trail: list[str], text: str) -> tuple[
         if row is not None:
             key = trail[3] if part == "offices" and len(trail) > 3 else ""
             section = "office" if part == "offices" else "visit"
-            return row, row.key, key, wording.plain(section, key or part, text)
-    return visit, "visit", part, wording.plain("visit", part, text)
+            return row, row.key, key, wording.plain(section, key or part, text, code=code, row=row)
+    return visit, "visit", part, wording.plain("visit", part, text, code=code, row=visit)
+
+
+def _edition_key(trail: list[str]) -> str:
+    """The key of an edition a message is about, below the edition: its own ("revision"), one
+    of ``identify``'s lists ("fields_any"), or a key it has no input for ("identify › text_all")."""
+    if trail[:1] == ["identify"] and len(trail) > 1:
+        return trail[1] if trail[1] in editions.IDENTIFY else " › ".join(trail[:2])
+    return trail[0] if trail else ""
 
 
 def _index(part: str) -> int | None:

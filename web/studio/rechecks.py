@@ -1,24 +1,28 @@
-"""Submissions still in flight when a service version is published: which verdicts the new
-version would change, and re-checking them on it when an admin asks.
+"""Submissions still in flight when a service version is published: how many wait on an
+earlier version, which verdicts the new version would change, and re-checking them on it when
+an admin asks.
 
 A submission stays pinned to the version its checks used (``web.jobs.pinned``) until it is
 re-checked here or by a clerk. "In flight" is a submission no clerk has decided yet (not
 ready, not rejected); purged submissions are gone from the database, so never listed.
+Counting and listing them only reads the database; comparing verdicts (:func:`preview`) runs
+real checks, so it happens only when an admin asks for it, never when a page is opened.
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 import intake
 from intake.services import Service
 from web import jobs, storage
 from web.clerk import work
-from web.models import StaffUser, Submission, WorkItem, db
+from web.models import CheckRecord, StaffUser, Submission, SubmissionFile, WorkItem, db
 
 DECIDED = ("ready", "rejected")
 MOST = 50
@@ -38,21 +42,30 @@ class Change:
         return self.before != self.after
 
 
+def _waiting(service: Service) -> Any:
+    """The undecided submissions of ``service`` with files whose latest finished check used
+    another version (``Submission.latest``: the done check with the highest id)."""
+    latest = (select(CheckRecord.submission_id, func.max(CheckRecord.id).label("check_id"))
+              .where(CheckRecord.state == "done").group_by(CheckRecord.submission_id).subquery())
+    has_files = exists().where(SubmissionFile.submission_id == Submission.id, SubmissionFile.removed_at.is_(None))
+    return (select(Submission)
+            .join(latest, latest.c.submission_id == Submission.id)
+            .join(CheckRecord, CheckRecord.id == latest.c.check_id)
+            .outerjoin(WorkItem, WorkItem.submission_id == Submission.id)
+            .where(Submission.service_id == service.id, CheckRecord.service_version != service.version,
+                   WorkItem.status.is_(None) | WorkItem.status.not_in(DECIDED), has_files))
+
+
 def in_flight(service: Service, most: int = MOST) -> list[Submission]:
     """Undecided submissions of the service whose latest check used another version: the first
     ``most`` of them (one more tells the page there are others)."""
-    rows = db.session.execute(
-        select(Submission).outerjoin(WorkItem, WorkItem.submission_id == Submission.id)
-        .where(Submission.service_id == service.id, (WorkItem.status.is_(None)) | (WorkItem.status.not_in(DECIDED)))
-        .order_by(Submission.id)).scalars()
-    out = []
-    for submission in rows:
-        latest = submission.latest
-        if latest is not None and latest.service_version != service.version and submission.current_files:
-            out.append(submission)
-        if len(out) >= most:
-            break
-    return out
+    return list(db.session.execute(_waiting(service).order_by(Submission.id).limit(most)).scalars())
+
+
+def waiting(service: Service) -> int:
+    """How many submissions :func:`in_flight` would list with no cap: one count in the
+    database, so the version page says it without checking anything."""
+    return int(db.session.execute(select(func.count()).select_from(_waiting(service).subquery())).scalar_one())
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class Lint:
     service: Service | None
     mistakes: tuple[str, ...]
     warnings: tuple[str, ...]
+    codes: Mapping[str, str] = field(default_factory=dict)
+    """The lint code of each message that has one (a warning's; a schema mistake has none)."""
 
     @property
     def ok(self) -> bool:
@@ -58,8 +60,8 @@ def lint(text: str, service_id: str) -> Lint:
         service, warnings = catalogue.lint_text(text, service_id, seed_folder())
     except ServiceError as exc:
         return Lint(None, tuple(exc.problems) or (str(exc),), ())
-    return Lint(service, tuple(w.text for w in warnings if w.blocking), tuple(w.text for w in warnings
-                                                                            if not w.blocking))
+    return Lint(service, tuple(w.text for w in warnings if w.blocking),
+                tuple(w.text for w in warnings if not w.blocking), {w.text: w.code for w in warnings})
 
 
 def load(text: str, service_id: str) -> Service:

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 import intake
 from intake import samples as sample_runner
 from intake.errors import IntakeError, TooComplexError
-from intake.services import ServiceError
+from intake.services import Service, ServiceError
 from web import jobs, references, storage
 from web.clerk import work
 from web.models import ServiceDraft, ServiceVersion, StaffUser, db
@@ -116,7 +116,8 @@ def _edit_page(service_id: str, *, sample_results: list[dict[str, Any]] | None =
                tried: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
     row = _draft_or_404(service_id)
     checked = versions.lint(row.yaml_text, service_id)
-    page = editor.view(service_id, row.yaml_text, versions.hints(row), checked.mistakes, checked.warnings)
+    page = editor.view(service_id, row.yaml_text, versions.hints(row), checked.mistakes, checked.warnings,
+                       checked.codes)
     return render_template("studio/edit.html", page=page, checked=checked, sample_results=sample_results,
                            tried=tried, service=checked.service), status
 
@@ -247,16 +248,41 @@ def _version_or_404(service_id: str, number: int) -> ServiceVersion:
     return found
 
 
-@bp.get("/<service_id>/versions/<int:number>")
-def version(service_id: str, number: int) -> str:
-    row = _version_or_404(service_id, number)
+def _offered_if_newest(service_id: str, row: ServiceVersion) -> Service | None:
+    """The service offered now when ``row`` is its newest version (else None: only the newest
+    one offers to compare and re-check the submissions still on an earlier version)."""
     newest = versions.newest(service_id)
     offered = jobs.services().get(service_id)
-    is_newest = newest is not None and newest.id == row.id and offered is not None and offered.version == row.version
-    found = rechecks.preview(offered) if is_newest and offered is not None else rechecks.Preview([], False)
+    if newest is None or newest.id != row.id or offered is None or offered.version != row.version:
+        return None
+    return offered
+
+
+def _version_page(service_id: str, row: ServiceVersion, offered: Service | None,
+                  found: rechecks.Preview | None = None) -> str:
     return render_template("studio/version.html", row=row, service_id=service_id, history=versions.history(service_id),
-                           changes=found.changes, changed=found.changed, more=found.more, is_newest=is_newest,
-                           most=rechecks.MOST, display=references.display)
+                           is_newest=offered is not None, waiting=rechecks.waiting(offered) if offered else 0,
+                           preview=found, most=rechecks.MOST, display=references.display)
+
+
+@bp.get("/<service_id>/versions/<int:number>")
+def version(service_id: str, number: int) -> str:
+    """The version, its diff, and how many submissions wait on an earlier one: counted, never
+    checked (opening a page runs no check; comparing verdicts is a button, :func:`compare`)."""
+    row = _version_or_404(service_id, number)
+    return _version_page(service_id, row, _offered_if_newest(service_id, row))
+
+
+@bp.post("/<service_id>/versions/<int:number>/compare")
+def compare(service_id: str, number: int) -> str | WerkzeugResponse:
+    """Which verdicts this version would change: the first ``MOST`` waiting submissions checked
+    again on it, in one borrowed sandbox worker, with nothing written."""
+    row = _version_or_404(service_id, number)
+    offered = _offered_if_newest(service_id, row)
+    if offered is None:
+        flash(_("A newer version is offered now. Compare the verdicts from that version's page."))
+        return redirect(url_for("studio.version", service_id=service_id, number=number), 303)
+    return _version_page(service_id, row, offered, rechecks.preview(offered))
 
 
 @bp.post("/<service_id>/versions/<int:number>/recheck")
