@@ -9,14 +9,17 @@ A wrong secret and an unknown reference get the same 404, so guessing tells noth
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from web import checkqueue, jobs, references, waivers
 from web.api import bp, errors, idempotency, schemas, shapes, uploads
@@ -69,6 +72,46 @@ def create(**form: Any) -> ResponseReturnValue:
     A file that cannot be used (empty, not a PDF or picture, damaged, ...) is listed in
     ``refused`` with its code and what to do, and the other files are kept and checked; when
     no file can be kept, the answer is a problem and nothing is stored."""
+    with _kept_after_commit():
+        return _create(**form)
+
+
+_HELD = "intake.api.rows_written"
+
+
+@contextlib.contextmanager
+def _kept_after_commit() -> Iterator[None]:
+    """While an upload is made: what this request itself just wrote stays loaded past each commit.
+
+    An upload commits its idempotency reservation, then the submission with its queued check,
+    then the stored answer; by default every commit forgets every loaded row, and the answer,
+    the completion and the dispatch would read the submission, its files, its check, its work
+    item and the reservation back, one query each, while a burst of uploads waits on the same
+    database. Nothing else changes those rows meanwhile: the check goes to a worker only after
+    the last commit. A rollback still forgets everything, as always. The session keeps a row it
+    wrote only while something refers to it, so the rows this request inserts are held here
+    (:func:`_hold`) until it ends."""
+    session = db.session()
+    before = session.expire_on_commit
+    session.expire_on_commit = False
+    session.info[_HELD] = []
+    try:
+        yield
+    finally:
+        session.info.pop(_HELD, None)
+        session.expire_on_commit = before
+
+
+@event.listens_for(Session, "pending_to_persistent")
+def _hold(session: Session, row: object) -> None:
+    """A row just inserted, held while :func:`_kept_after_commit` asks for it (listened to once,
+    for every session, so no request adds or removes a listener)."""
+    held = session.info.get(_HELD)
+    if held is not None:
+        held.append(row)
+
+
+def _create(**form: Any) -> ResponseReturnValue:
     service = known_service(str(form.get("service", "")))
     incoming = uploads.read(service, keep_good=True)
     zip_code = str(form.get("zip", ""))[:10]

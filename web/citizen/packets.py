@@ -150,7 +150,7 @@ def collect(form_files: dict[str, list[FileStorage]], service: Service,
             if refusal is not None:
                 incoming.refused.append(Refusal(refusal[0], key, refusal[1], item, sha256, size, name))
             else:
-                incoming.files.append((item, intake.Upload(name, data)))
+                incoming.files.append((item, _hashed_upload(name, data, sha256)))
                 incoming.anchors[name] = key
     if len(incoming.files) + len(incoming.refused) > config["MAX_FILES"]:
         incoming.refused.append(Refusal("packet.too_many_files", "everything", _(
@@ -160,6 +160,16 @@ def collect(form_files: dict[str, list[FileStorage]], service: Service,
             "Together, these files are bigger than %(mb)s MB, the most we can take at once. Upload fewer "
             "files now and add the rest afterwards.", mb=config["MAX_PACKET_MB"])))
     return incoming
+
+
+def _hashed_upload(name: str, data: bytes, sha256: str | None) -> intake.Upload:
+    """The file as the library takes it, carrying the digest :func:`collect` already worked out:
+    ``Upload.sha256`` is a cached property, filled here, so a file of many megabytes is hashed
+    once per request rather than again when it is stored, recorded and keyed for a retry."""
+    upload = intake.Upload(name, data)
+    if sha256 is not None:
+        upload.__dict__["sha256"] = sha256
+    return upload
 
 
 def _refusal(data: bytes, name: str, limit: int) -> tuple[str, str] | None:
@@ -375,7 +385,8 @@ def create_queued(service: Service, incoming: Incoming, *, client_key: str | Non
         digits = re.sub(r"\D", "", zip_code or "")[:5]
         submission = Submission(reference=_unused_reference(), secret_hash=hashed(secret),
                                 zip_hash=hashed(digits) if len(digits) == 5 else None, client_key=client_key,
-                                service_id=service.id, status="checking", lang=_lang())
+                                service_id=service.id, status="checking", lang=_lang(),
+                                checks=[])  # new: it has no checks to load before its first is queued
         submission.files = [SubmissionFile(item=item, name=u.name, sha256=u.sha256, size=u.size, kind=u.kind)
                             for item, u in incoming.files]
         contact.apply(submission, details, _lang())
