@@ -20,7 +20,6 @@ import hashlib
 import os
 import re
 import tempfile
-import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,6 +43,7 @@ def _is_sha256(name: str) -> bool:
 
 class Storage(Protocol):
     def put(self, data: bytes) -> str: ...
+    def add(self, data: bytes, sha256: str) -> bool: ...
     def get(self, sha256: str) -> bytes: ...
     def exists(self, sha256: str) -> bool: ...
     def delete(self, sha256: str) -> None: ...
@@ -113,9 +113,15 @@ class LocalStorage:
 
     def put(self, data: bytes) -> str:
         sha256 = hashlib.sha256(data).hexdigest()
+        self.add(data, sha256)
+        return sha256
+
+    def add(self, data: bytes, sha256: str) -> bool:
+        """Store ``data`` under ``sha256`` (its digest, worked out by the caller) unless that
+        content is there already: True when this call wrote it."""
         path = self._path(sha256)
         if path.exists():
-            return sha256
+            return False
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
         try:
@@ -127,7 +133,7 @@ class LocalStorage:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return sha256
+        return True
 
     def get(self, sha256: str) -> bytes:
         return self._path(sha256).read_bytes()
@@ -202,8 +208,6 @@ class S3Storage:
         # A session of its own: creating clients from boto3's default session is not thread-safe.
         self.client: Any = boto3.session.Session().client(
             "s3", endpoint_url=endpoint_url or None, region_name=region or None, config=config)
-        # The blob this thread last found missing: the put that follows need not ask again.
-        self._looked = threading.local()
 
     def __repr__(self) -> str:
         return f"S3Storage({s3_url(self.bucket, self.prefix)!r})"
@@ -215,21 +219,39 @@ class S3Storage:
 
     def put(self, data: bytes) -> str:
         """Store ``data`` and return its sha256, once the object is stored whole; a no-op when
-        the same content is already there.
-
-        Right after :meth:`exists` said this content is missing (as an upload asks, to know
-        which blobs it wrote), the object is written without asking S3 a second time."""
+        the same content is already there (see :meth:`add`)."""
         sha256 = hashlib.sha256(data).hexdigest()
-        just_missing = getattr(self._looked, "missing", None) == sha256
-        self._looked.missing = None
-        if not just_missing and self.exists(sha256):
-            return sha256
-        self._looked.missing = None  # what exists() just noted is about to be stored
-        self.client.put_object(
-            Bucket=self.bucket, Key=self._key(sha256), Body=data,
-            ContentMD5=base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode(),
-            ContentType="application/octet-stream")
+        self.add(data, sha256)
         return sha256
+
+    def add(self, data: bytes, sha256: str) -> bool:
+        """Store ``data`` under ``sha256`` (its digest, worked out by the caller) unless that
+        content is there already: True when this call wrote it.
+
+        One request, not a look and then a write: a conditional PUT (``If-None-Match: *``), which
+        S3 refuses with 412 when the object exists. Where two such writes of one key meet, S3 may
+        answer 409 to one of them; it is sent again once and then gets its 412. A server that
+        ignores the condition writes the same bytes again and this says True: harmless, as the
+        content is the key."""
+        _check_sha256(sha256)
+        try:
+            return self._write_if_absent(data, sha256)
+        except Exception as exc:
+            if _error_code(exc) not in {"ConditionalRequestConflict", "409"}:
+                raise
+        return self._write_if_absent(data, sha256)
+
+    def _write_if_absent(self, data: bytes, sha256: str) -> bool:
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(sha256), Body=data, IfNoneMatch="*",
+                ContentMD5=base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode(),
+                ContentType="application/octet-stream")
+        except Exception as exc:
+            if _error_code(exc) in {"PreconditionFailed", "412"}:
+                return False
+            raise
+        return True
 
     def get(self, sha256: str) -> bytes:
         """The blob's bytes; FileNotFoundError (as for a local folder) when it is not stored."""
@@ -254,13 +276,10 @@ class S3Storage:
         return data
 
     def exists(self, sha256: str) -> bool:
-        key = self._key(sha256)
-        self._looked.missing = None
         try:
-            self.client.head_object(Bucket=self.bucket, Key=key)
+            self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
         except Exception as exc:
             if _not_found(exc):
-                self._looked.missing = sha256
                 return False
             raise
         return True
@@ -299,14 +318,19 @@ class S3Storage:
                     yield name, entry["LastModified"].astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def _not_found(exc: Exception) -> bool:
-    """Whether a botocore error says the object (not the bucket) is not there."""
+def _error_code(exc: Exception) -> str | None:
+    """The code of a botocore error answered by the server (None for anything else)."""
     from botocore.exceptions import ClientError
 
     if not isinstance(exc, ClientError):
-        return False
+        return None
+    return str(exc.response.get("Error", {}).get("Code") or "") or None
+
+
+def _not_found(exc: Exception) -> bool:
+    """Whether a botocore error says the object (not the bucket) is not there."""
     # GET says NoSuchKey; HEAD has no body, so only its status, which botocore gives as the code.
-    return exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}
+    return _error_code(exc) in {"NoSuchKey", "404", "NotFound"}
 
 
 def is_s3(location: str) -> bool:

@@ -22,6 +22,13 @@ sender), the check time limit at 20 s and the sweeper every 10 s, so a check a k
 worker held is run again within the grace period. ``LOAD_LIMITER_FALLBACK=1`` also keeps the
 rate limits in memory while Redis is away (Flask-Limiter's fallback), instead of the 500s a
 limited request gets then without it.
+
+Everything shares this machine's cores, where a deployment gives the check workers hosts of
+their own. Each worker process steps back as the app's own setting says
+(``INTAKE_CHECK_WORKER_NICE``, 10 by default, applied in ``web.tasks``), so the web hosts answer
+uploads first, as they would beside a separate worker host; the load changes nothing there.
+The same step back makes the checks yield to any other program at normal priority: on a
+machine shared with other work, the burst's finish ratio measures that work too.
 """
 
 from __future__ import annotations

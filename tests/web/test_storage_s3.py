@@ -99,23 +99,53 @@ def test_storing_the_same_content_twice_writes_it_once(s3_server: str, bucket: s
     calls: list[str] = []
     blobs.client.meta.events.register("before-call.s3", lambda model, **_kw: calls.append(model.name))
     assert blobs.put(b"same") == sha
-    assert calls == ["HeadObject"]  # it looked, and wrote nothing
+    assert calls == ["PutObject"]  # one conditional write, which the server refused
     assert s3.head_object(Bucket=bucket, Key=f"{sha[:2]}/{sha}")["LastModified"] == written
     assert blobs.put(b"") == SHA_OF_NOTHING and blobs.get(SHA_OF_NOTHING) == b""
 
 
-def test_a_blob_found_missing_is_written_without_asking_again(s3_server: str, bucket: str, s3: Any) -> None:
+def test_adding_a_blob_is_one_request_that_says_whether_it_wrote(s3_server: str, bucket: str, s3: Any) -> None:
     blobs = storage.S3Storage(bucket, endpoint_url=s3_server)
     calls: list[str] = []
     blobs.client.meta.events.register("before-call.s3", lambda model, **_kw: calls.append(model.name))
-    assert not blobs.exists(SHA_OF_NOTHING)
     new = b"a new bill"
     sha = hashlib.sha256(new).hexdigest()
-    assert not blobs.exists(sha) and blobs.put(new) == sha
-    assert calls == ["HeadObject", "HeadObject", "PutObject"], "one look per blob, then one write"
+    assert blobs.add(new, sha) is True
+    assert calls == ["PutObject"], "no look before the write"
     assert blobs.get(sha) == new
     calls.clear()
-    assert blobs.put(new) == sha and calls == ["HeadObject"], "a later put looks again, and writes nothing"
+    assert blobs.add(new, sha) is False and calls == ["PutObject"], "a second add writes nothing"
+    assert blobs.get(sha) == new
+
+
+def test_an_add_that_meets_another_write_of_the_same_key_is_sent_again_once(
+        s3_server: str, bucket: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+
+    blobs = storage.S3Storage(bucket, endpoint_url=s3_server)
+    real, tries = blobs.client.put_object, []
+
+    def conflicting(**kwargs: Any) -> Any:
+        tries.append(kwargs["IfNoneMatch"])
+        if len(tries) == 1:
+            raise ClientError({"Error": {"Code": "ConditionalRequestConflict"}}, "PutObject")
+        return real(**kwargs)
+
+    monkeypatch.setattr(blobs.client, "put_object", conflicting)
+    data = b"two uploads of one file at once"
+    sha = hashlib.sha256(data).hexdigest()
+    assert blobs.add(data, sha) is True and tries == ["*", "*"]
+    assert blobs.get(sha) == data
+    tries.clear()
+
+    def always_conflicting(**kwargs: Any) -> Any:
+        tries.append(kwargs["IfNoneMatch"])
+        raise ClientError({"Error": {"Code": "ConditionalRequestConflict"}}, "PutObject")
+
+    monkeypatch.setattr(blobs.client, "put_object", always_conflicting)
+    with pytest.raises(ClientError):
+        blobs.add(b"other", hashlib.sha256(b"other").hexdigest())
+    assert tries == ["*", "*"], "sent again once, not without end"
 
 
 def test_a_prefix_keeps_the_blobs_under_it_and_sees_only_them(s3_server: str, bucket: str, s3: Any) -> None:

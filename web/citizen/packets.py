@@ -258,18 +258,17 @@ def zip_matches(submission: Submission, zip_code: str) -> bool:
 def _store_all(files: list[tuple[str | None, intake.Upload]], written: list[str]) -> None:
     """Store every file, noting in ``written`` each blob this call wrote (not those already there).
 
-    Each content is asked about once, even when it serves several items, and a blob found
-    missing is written without asking again (object storage answers each question over the
-    network)."""
+    Each content is stored once, even when it serves several items, in one request to object
+    storage: a write that S3 refuses when the content is there (``Storage.add``), never a
+    question first and a write after."""
     blobs = storage.from_config(current_app.config["STORAGE"])
     seen: set[str] = set()
     for _item, upload in files:
         if upload.sha256 in seen:
             continue
         seen.add(upload.sha256)
-        if not blobs.exists(upload.sha256):
+        if blobs.add(upload.data, upload.sha256):
             written.append(upload.sha256)
-            blobs.put(upload.data)
     pending = g.get(_READINGS)
     if pending is not None:
         pending.flush({upload.sha256 for _item, upload in files})
