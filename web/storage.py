@@ -208,6 +208,8 @@ class S3Storage:
         # A session of its own: creating clients from boto3's default session is not thread-safe.
         self.client: Any = boto3.session.Session().client(
             "s3", endpoint_url=endpoint_url or None, region_name=region or None, config=config)
+        self._conditional = True
+        """Whether the server takes conditional writes (see :meth:`add`)."""
 
     def __repr__(self) -> str:
         return f"S3Storage({s3_url(self.bucket, self.prefix)!r})"
@@ -232,23 +234,31 @@ class S3Storage:
         S3 refuses with 412 when the object exists. Where two such writes of one key meet, S3 may
         answer 409 to one of them; it is sent again once and then gets its 412. A server that
         ignores the condition writes the same bytes again and this says True: harmless, as the
-        content is the key."""
+        content is the key. A server that answers it with 501 is asked first, then written to,
+        from then on."""
         _check_sha256(sha256)
+        if not self._conditional:
+            return not self.exists(sha256) and self._write(data, sha256, conditional=False)
         try:
-            return self._write_if_absent(data, sha256)
+            return self._write(data, sha256, conditional=True)
         except Exception as exc:
-            if _error_code(exc) not in {"ConditionalRequestConflict", "409"}:
+            code = _error_code(exc)
+            if code in {"NotImplemented", "501"}:
+                self._conditional = False
+                return self.add(data, sha256)
+            if code not in {"ConditionalRequestConflict", "409"}:
                 raise
-        return self._write_if_absent(data, sha256)
+        return self._write(data, sha256, conditional=True)
 
-    def _write_if_absent(self, data: bytes, sha256: str) -> bool:
+    def _write(self, data: bytes, sha256: str, *, conditional: bool) -> bool:
+        condition = {"IfNoneMatch": "*"} if conditional else {}
         try:
             self.client.put_object(
-                Bucket=self.bucket, Key=self._key(sha256), Body=data, IfNoneMatch="*",
+                Bucket=self.bucket, Key=self._key(sha256), Body=data, **condition,
                 ContentMD5=base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode(),
                 ContentType="application/octet-stream")
         except Exception as exc:
-            if _error_code(exc) in {"PreconditionFailed", "412"}:
+            if conditional and _error_code(exc) in {"PreconditionFailed", "412"}:
                 return False
             raise
         return True

@@ -148,6 +148,27 @@ def test_an_add_that_meets_another_write_of_the_same_key_is_sent_again_once(
     assert tries == ["*", "*"], "sent again once, not without end"
 
 
+def test_a_server_that_does_not_take_conditional_writes_is_asked_first_then_written_to(
+        s3_server: str, bucket: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+
+    blobs = storage.S3Storage(bucket, endpoint_url=s3_server)
+    real, sent = blobs.client.put_object, []
+
+    def unconditional_only(**kwargs: Any) -> Any:
+        sent.append("IfNoneMatch" in kwargs)
+        if "IfNoneMatch" in kwargs:
+            raise ClientError({"Error": {"Code": "NotImplemented"}}, "PutObject")
+        return real(**kwargs)
+
+    monkeypatch.setattr(blobs.client, "put_object", unconditional_only)
+    data = b"a bill for an older server"
+    sha = hashlib.sha256(data).hexdigest()
+    assert blobs.add(data, sha) is True and blobs.get(sha) == data
+    assert blobs.add(data, sha) is False, "asked first: the content is there, nothing written"
+    assert sent == [True, False], "one refused conditional write, then plain writes only when missing"
+
+
 def test_a_prefix_keeps_the_blobs_under_it_and_sees_only_them(s3_server: str, bucket: str, s3: Any) -> None:
     outside = storage.S3Storage(bucket, endpoint_url=s3_server)
     inside = storage.from_config(f"s3://{bucket}/intake/files/", {"S3_ENDPOINT_URL": s3_server})
