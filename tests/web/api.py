@@ -1,16 +1,44 @@
 """Helpers for the API's tests: multipart requests that close their spooled bodies, tokens,
-and a check that an answer is a well-formed problem."""
+a check that an answer is a well-formed problem, and the SQL a block of requests sends."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 from flask.testing import EnvironBuilder, FlaskClient
+from sqlalchemy import event
 from werkzeug.test import TestResponse
 
+from web.models import db
+
 API = "/api/v1"
+
+
+def plain_client(app: Flask) -> FlaskClient:
+    """A client that sends only the test's own requests: under make test-stack the suite's
+    client also asks the database, after each request, whether the worker has finished."""
+    return FlaskClient(app, app.response_class, use_cookies=True)
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement the app sends while the block runs."""
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def files(**parts: Any) -> dict[str, Any]:

@@ -7,17 +7,15 @@ checks queued for a worker (the test runs the queued checks itself, as a worker 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from tests import shared_corpus
-from tests.web.api import API, files, problem, send
+from tests.web.api import API, files, plain_client, problem, send, statements
 from tests.web.conftest import stored_blobs
 from tests.web.partial import run_queued
 from web import checkqueue, storage
@@ -59,29 +57,6 @@ def _status(client: FlaskClient, body: dict[str, Any], etag: str | None = None) 
 def _newest_check(app: Flask) -> int:
     with app.app_context():
         return int(db.session.query(CheckRecord.id).order_by(CheckRecord.id.desc()).limit(1).scalar())
-
-
-def _plain(app: Flask) -> FlaskClient:
-    """A client that sends only the test's own requests: under make test-stack the suite's
-    client also asks the database, after each request, whether the worker has finished."""
-    return FlaskClient(app, app.response_class, use_cookies=True)
-
-
-@contextmanager
-def _counting(app: Flask) -> Iterator[list[str]]:
-    """Every SQL statement the app sends while the block runs."""
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def test_a_finished_check_says_done_with_its_counts_and_a_link_to_the_full_report(
@@ -180,13 +155,13 @@ def test_asking_for_the_check_reads_only_the_newest_check_row_in_a_few_queries(
     run_queued(site)
     with site.app_context():
         assert db.session.query(CheckRecord).count() == 2
-    plain = _plain(site)
-    with _counting(site) as seen:
+    plain = plain_client(site)
+    with statements(site) as seen:
         answer = _status(plain, body)
     assert answer.status_code == 200 and answer.get_json()["counts"]["files"] == 3
     assert 0 < len(seen) <= MOST_QUERIES, seen
     assert not any("report_json" in statement for statement in seen), "the report is never loaded"
-    with _counting(site) as seen:
+    with statements(site) as seen:
         assert _status(plain, body, answer.headers["ETag"]).status_code == 304
     assert len(seen) <= MOST_QUERIES
 
@@ -219,10 +194,10 @@ def test_polling_past_the_limit_is_a_429_with_a_wait(
 def test_the_citizen_progress_reads_only_the_newest_check(
         site: Flask, ds11: bytes, bill: bytes) -> None:
     body = _upload(site.test_client(), ds11, bill)
-    client = _plain(site)
+    client = plain_client(site)
     with client.session_transaction() as session:
         session["access"] = [body["reference"]]
-    with _counting(site) as seen:
+    with statements(site) as seen:
         answer = client.get(f"/r/{body['reference']}/progress.json")
     assert answer.status_code == 200
     expected = "queued" if _queued(site) and not site.config.get("TEST_STACK_QUEUE") else "done"
@@ -233,16 +208,21 @@ def test_the_citizen_progress_reads_only_the_newest_check(
 
 def test_one_file_given_for_two_items_is_looked_up_and_stored_once(
         site: Flask, ds11: bytes, bill: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Part of the same work on the upload's cost: storage is asked about each content once."""
+    """Part of the same work on the upload's cost: each content goes to storage once, in one
+    conditional write (``add``), never a question first."""
     with site.app_context():
         kind = type(storage.from_config(site.config["STORAGE"]))  # a local folder or a bucket
-    real_exists, asked = kind.exists, []
+    real_add, asked = kind.add, []
 
-    def exists(self: Any, sha256: str) -> bool:
+    def add(self: Any, data: bytes, sha256: str) -> bool:
         asked.append(sha256)
-        return real_exists(self, sha256)
+        return real_add(self, data, sha256)
 
-    monkeypatch.setattr(kind, "exists", exists)
+    def no_question(self: Any, sha256: str) -> bool:
+        raise AssertionError("an upload asked storage whether a content was there")
+
+    monkeypatch.setattr(kind, "add", add)
+    monkeypatch.setattr(kind, "exists", no_question)
     made = send(site.test_client(), "/submissions", files(service=PASSPORT, **{
         "item-ds11": (ds11, "ds11.pdf"), "item-proof_of_address": (bill, "bill.pdf"),
         "files": [(bill, "bill-copy.pdf")]}))

@@ -9,21 +9,17 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 
-from tests.web.api import files, send
+from tests.web.api import files, plain_client, send, statements
 from web import jobs
 from web.api import uploads
 from web.citizen import packets
-from web.models import db
 
 PASSPORT = "passport-first-time"
 # A full row of a table the upload writes, as the ORM selects it when it loads one again.
@@ -31,27 +27,9 @@ READ_BACK = ("SELECT idempotency_records.key", "SELECT submissions.id, submissio
              "SELECT submission_files.id", "SELECT checks.id, checks.submission_id", "SELECT work_items.")
 
 
-def _plain(app: Flask) -> FlaskClient:
-    """A client that sends only the test's own requests (the stack's client also polls the database)."""
-    return FlaskClient(app, app.response_class, use_cookies=True)
-
-
-@contextmanager
-def _selects(app: Flask) -> Iterator[list[str]]:
-    """Every SELECT the app sends while the block runs, on one line each."""
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+def _selects(statements_sent: list[str]) -> list[str]:
+    """The SELECTs among the statements, each on one line."""
+    return [" ".join(s.split()) for s in statements_sent if s.lstrip().upper().startswith("SELECT")]
 
 
 def _upload(client: FlaskClient, bill: bytes, key: str) -> Any:
@@ -60,10 +38,11 @@ def _upload(client: FlaskClient, bill: bytes, key: str) -> Any:
 
 
 def test_an_upload_with_an_idempotency_key_reads_back_none_of_the_rows_it_wrote(site: Flask, bill: bytes) -> None:
-    client = _plain(site)
+    client = plain_client(site)
     key = uuid.uuid4().hex
-    with _selects(site) as seen:
+    with statements(site) as sent:
         made = _upload(client, bill, key)
+    seen = _selects(sent)
     assert made.status_code in (201, 202), made.get_data(as_text=True)[:500]
     read_back = [statement for statement in seen if statement.startswith(READ_BACK)]
     assert read_back == []
@@ -73,7 +52,7 @@ def test_an_upload_with_an_idempotency_key_reads_back_none_of_the_rows_it_wrote(
 
 
 def test_a_retry_of_that_upload_gets_the_answer_first_given_with_its_secret(site: Flask, bill: bytes) -> None:
-    client = _plain(site)
+    client = plain_client(site)
     key = uuid.uuid4().hex
     first = _upload(client, bill, key)
     again = _upload(client, bill, key)

@@ -339,18 +339,18 @@ def _crash_points(monkeypatch: pytest.MonkeyPatch, app: Flask) -> dict[str, Call
 
     with app.app_context():
         kind = type(storage.from_config(app.config["STORAGE"]))  # a local folder or a bucket
-    real_put = kind.put
-    calls = {"put": 0}
+    real_add = kind.add
+    calls = {"add": 0}
 
-    def put_then_die(self: Any, data: bytes) -> str:
-        calls["put"] += 1
-        if calls["put"] == 2:
-            real_put(self, data)
+    def add_then_die(self: Any, data: bytes, sha256: str) -> bool:
+        calls["add"] += 1
+        if calls["add"] == 2:
+            real_add(self, data, sha256)
             raise RuntimeError("power cut after the second file was written")
-        return real_put(self, data)
+        return real_add(self, data, sha256)
 
     return {
-        "while storing the second file": lambda: monkeypatch.setattr(kind, "put", put_then_die),
+        "while storing the second file": lambda: monkeypatch.setattr(kind, "add", add_then_die),
         "before the submission row": lambda: monkeypatch.setattr(packets, "_unused_reference", boom),
         "after the submission row was flushed": lambda: monkeypatch.setattr(packets, "WorkItem", boom),
         "at the commit": lambda: monkeypatch.setattr(Session, "commit", boom),
@@ -371,6 +371,26 @@ def test_a_crash_at_any_point_between_storing_and_committing_leaves_nothing(
     retry = _upload(client, packet, key="k-crash")
     assert retry.status_code == 303
     assert _rows(app)["submissions"] == 1 and _rows(app)["submission_files"] == 2
+
+
+def test_a_failed_upload_leaves_a_stored_file_it_did_not_write_where_it_was(
+        app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another request may have stored the same bytes and not yet written its record."""
+    from sqlalchemy.orm import Session
+
+    from web import storage
+
+    theirs, mine = _pdf("sent by someone else a moment ago"), _pdf("only mine")
+    with app.app_context():
+        kept = storage.from_config(app.config["STORAGE"]).put(theirs)
+    def power_cut(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Session, "commit", power_cut)
+        response = _upload(client, [(theirs, "one.pdf"), (mine, "two.pdf")], key="k-shared")
+    assert response.status_code == 500
+    assert stored_blobs(app) == [kept], "the file this request wrote is gone; the one it found stays"
 
 
 # --- who may see what --------------------------------------------------------------------------

@@ -267,8 +267,9 @@ def _store_all(files: list[tuple[str | None, intake.Upload]], written: list[str]
         if upload.sha256 in seen:
             continue
         seen.add(upload.sha256)
-        if blobs.add(upload.data, upload.sha256):
-            written.append(upload.sha256)
+        written.append(upload.sha256)  # noted first: a write that fails part-way may still have stored it
+        if not blobs.add(upload.data, upload.sha256):
+            written.pop()  # it was there before this request: not this request's to remove
     pending = g.get(_READINGS)
     if pending is not None:
         pending.flush({upload.sha256 for _item, upload in files})
