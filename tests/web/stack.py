@@ -204,10 +204,15 @@ class WaitingClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         response = super().open(*args, **kwargs)
-        app = self.application
-        if app.config.get("TEST_STACK_QUEUE") and app.config.get("CHECK_QUEUE") == app.config["TEST_STACK_QUEUE"]:
-            wait_for_checks(app)
+        settle(self.application)
         return response
+
+
+def settle(app: Any) -> None:
+    """What the waiting client does after each request, for a test that sent its requests some
+    other way: when the app's queue is the one the stack's worker reads, wait for its checks."""
+    if app.config.get("TEST_STACK_QUEUE") and app.config.get("CHECK_QUEUE") == app.config["TEST_STACK_QUEUE"]:
+        wait_for_checks(app)
 
 
 def wait_for_checks(app: Any) -> None:
