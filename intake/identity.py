@@ -10,8 +10,9 @@ Page 1 of 4", "Form SS-5 (10-2021)", "(Rev. March 2024)"). Pure functions over n
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -57,13 +58,28 @@ def fingerprint_score(spec: FormSpec, names: Iterable[str]) -> float:
 
 
 def printed_forms(text: str) -> list[Printed]:
-    """Every form identity page 1 prints as its own, most explicit first, without repeats."""
-    return list(_printed_forms(text))
+    """Every form identity page 1 prints as its own, most explicit first, without repeats.
+
+    One page's text is asked about once per form of the service and catalogue, so the answers
+    are kept for the last few texts, by a digest of each: form numbers and revisions are kept,
+    never the citizen's text itself."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = _FOUND.get(digest)
+    if found is None:
+        found = _printed_forms(text)
+        with _FOUND_LOCK:
+            _FOUND[digest] = found
+            while len(_FOUND) > _KEPT:
+                del _FOUND[next(iter(_FOUND))]
+    return list(found)
 
 
-@functools.lru_cache(maxsize=64)
+_KEPT = 64
+_FOUND: dict[bytes, tuple[Printed, ...]] = {}
+_FOUND_LOCK = threading.Lock()
+
+
 def _printed_forms(text: str) -> tuple[Printed, ...]:
-    """One page's text is asked about once per form of the service and catalogue: read it once."""
     found: dict[str, Printed] = {}
     flat = " ".join(text.split())
     for pattern in _OWN:

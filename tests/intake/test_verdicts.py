@@ -245,6 +245,21 @@ def test_a_name_and_address_are_read_from_an_address_block() -> None:
     assert (address.city, address.state, address.zip) == ("Bronx", "NY", "10457")
 
 
+def test_printed_form_numbers_are_read_once_per_text_and_no_text_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Jane Q. Citizen, 12 Elm St  Form W-9 (Rev. March 2024)"
+    real, reads = identity._printed_forms, []
+    monkeypatch.setattr(identity, "_printed_forms", lambda t: reads.append(t) or real(t))
+    first, again = identity.printed_forms(text), identity.printed_forms(text)
+    assert first == again == [identity.Printed("W-9", "Rev. March 2024")] and len(reads) == 1
+    first.clear()
+    assert identity.printed_forms(text) == again, "a caller changing its list changes no later answer"
+    assert all(isinstance(key, bytes) and len(key) == 16 for key in identity._FOUND), "keyed by a digest"
+    assert not any("Jane" in str(found) for found in identity._FOUND.values())
+    for n in range(identity._KEPT + 5):
+        identity.printed_forms(f"page {n}")
+    assert len(identity._FOUND) <= identity._KEPT
+
+
 @pytest.mark.parametrize("isolate", [False, True], ids=["in process", "in the sandbox"])
 def test_an_older_ss5_with_the_same_boxes_is_told_apart_by_its_printed_revision(corpus: Path,
                                                                                  isolate: bool) -> None:
